@@ -1,0 +1,79 @@
+/**
+ * The message contract between each AudioWorkletProcessor (worklets/) and its main-thread node.
+ * Type-only and DOM-free: both sides import it, so a change breaks the compile on both.
+ * @module
+ */
+
+/** Processor names carry a version: `registerProcessor` throws on a duplicate name. */
+export const CAPTURE_PROCESSOR = 'savants-capture-v1';
+export const PLAYBACK_PROCESSOR = 'savants-playback-v1';
+
+/** Input and output level, in dBFS (-Infinity for digital silence). */
+export interface Level {
+  rmsDb: number;
+  peakDb: number;
+}
+
+// ---- capture ----------------------------------------------------------------------------------
+
+export interface CaptureOptions {
+  /** Samples per outgoing frame at 16 kHz (320 = 20 ms). */
+  frameSamples: number;
+  /** Period of `level` messages in ms (about 20–30 Hz). */
+  levelIntervalMs: number;
+  /** Start muted. */
+  muted: boolean;
+}
+
+export type CaptureCommand =
+  | { type: 'mute'; muted: boolean }
+  /**
+   * A frame buffer handed back after the main thread has sent it. Frames travel in a pool of buffers that go
+   * round between the threads, so `process()` allocates nothing in steady state.
+   */
+  | { type: 'recycle'; pcm: ArrayBuffer };
+
+export type CaptureEvent =
+  /** One wire frame: Int16 LE PCM at 16 kHz, `frameSamples` long, transferred. `endTime`: context time of its last sample. */
+  | { type: 'frame'; pcm: ArrayBuffer; endTime: number }
+  | { type: 'level'; level: Level; speaking: boolean };
+
+// ---- playback ---------------------------------------------------------------------------------
+
+export interface PlaybackOptions {
+  /** Output gain, 0..1. */
+  volume: number;
+  /** Period of `level` and `stats` messages in ms. */
+  levelIntervalMs: number;
+}
+
+export type PlaybackCommand =
+  /** Int16 PCM at 16 kHz (whole samples; the main thread carries odd bytes), transferred. */
+  | { type: 'audio'; pcm: ArrayBuffer }
+  /** Barge-in: fade out within one render quantum and drop what is queued. Answered by `flushed`. */
+  | { type: 'flush'; id: number }
+  | { type: 'volume'; volume: number };
+
+/** Jitter buffer figures, as the worklet reports them. */
+export interface PlaybackStats {
+  /** Audio queued and not yet played, ms. */
+  queuedMs: number;
+  /** The buffer's current target delay, ms. */
+  targetMs: number;
+  /** Times the buffer ran dry mid-turn. */
+  underruns: number;
+  /** Total time played as concealment because audio was late, ms. */
+  lateMs: number;
+  /** 16 kHz samples played since the session began (the exact played position). */
+  playedSamples: number;
+  /** 16 kHz samples received since the session began. */
+  receivedSamples: number;
+  /** 16 kHz samples dropped by flushes. */
+  flushedSamples: number;
+}
+
+export type PlaybackEvent =
+  | { type: 'speaking'; speaking: boolean; playedSamples: number }
+  | { type: 'flushed'; id: number; playedSamples: number; droppedSamples: number }
+  | { type: 'level'; level: Level }
+  | { type: 'stats'; stats: PlaybackStats };

@@ -1,0 +1,5 @@
+/**
+ * `@savants/voice/dsp`: pure, DOM-free audio code. Runs in Node, workers and AudioWorkletGlobalScope.
+ * @module
+ */
+export {};

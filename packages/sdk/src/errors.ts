@@ -1,0 +1,69 @@
+/**
+ * The one error type of the SDK. Every failure the app can see is a `VoiceError` with a string `code` from
+ * {@link VoiceErrorCode}; codes the server sends are passed on unchanged, so a new server code needs no SDK update.
+ * @module
+ */
+import { type HttpErrorCode, type SocketErrorCode, errorCodeAdvice } from './protocol/codes.ts';
+
+/** Codes the client itself raises. Documented in the README's error table (checked by a test). */
+export const CLIENT_ERROR_CODES = {
+  INVALID_OPTIONS: 'An option is missing, of the wrong type or out of range.',
+  INSECURE_URL: 'A ws:// or http:// URL to a host that is not loopback: only wss:// and https:// are allowed there.',
+  TOKEN_PROVIDER_FAILED: 'The app’s token callback threw, rejected or returned something that is not a token.',
+  TOKEN_FETCH_FAILED: 'The token request could not reach the server (network, CORS, DNS).',
+  HTTP_ERROR: 'The token endpoint answered with an error status and no error envelope (a gateway or proxy page).',
+  CONNECTION_FAILED: 'The socket could not be opened.',
+  CONNECTION_LOST: 'The socket closed without the server saying why.',
+  CONFIRMATION_TIMEOUT: 'The server accepted the socket but never confirmed the token.',
+  PROTOCOL_ERROR: 'The server sent something the protocol does not allow (bad JSON, a message of the wrong shape).',
+  RECONNECT_EXHAUSTED: 'The reconnect policy gave up.',
+  ABORTED: 'disconnect() was called while connecting.',
+  MIC_PERMISSION_DENIED: 'The user or the browser refused microphone access.',
+  MIC_NOT_FOUND: 'No microphone is available.',
+  MIC_IN_USE: 'The microphone exists but could not be opened (another app has it, or the OS refused).',
+  MIC_ENDED: 'The microphone went away during the call and no other could be opened.',
+  AUDIO_CONTEXT_FAILED: 'The AudioContext could not be created or started.',
+  AUDIO_BLOCKED: 'The browser will not start audio without a user gesture.',
+  WORKLET_LOAD_FAILED: 'An AudioWorklet module could not be loaded (CSP without blob:, wrong workletBaseUrl).',
+  OUTPUT_DEVICE_FAILED: 'The output device could not be selected.',
+  UNSUPPORTED_BROWSER: 'The browser lacks AudioWorklet, getUserMedia or WebSocket.',
+} as const;
+export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
+
+/** Every code a `VoiceError` can carry. Unknown server codes arrive as plain strings. */
+export type VoiceErrorCode = ClientErrorCode | HttpErrorCode | SocketErrorCode | (string & {});
+
+export interface VoiceErrorInit {
+  /** HTTP status, for errors from the token endpoint. */
+  status?: number;
+  /** The server's `details` object, unchanged. */
+  details?: Record<string, unknown>;
+  /** WebSocket close code, for errors that ended a socket. */
+  closeCode?: number;
+  /** Whether trying again (with a fresh token) can help. Defaults to the protocol table's advice for the code. */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class VoiceError extends Error {
+  override readonly name = 'VoiceError';
+  readonly code: VoiceErrorCode;
+  readonly status: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  readonly closeCode: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(code: VoiceErrorCode, message: string, init: VoiceErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    this.status = init.status;
+    this.details = init.details;
+    this.closeCode = init.closeCode;
+    this.retryable = init.retryable ?? errorCodeAdvice(code) === 'retry';
+  }
+}
+
+/** True for a `VoiceError`, also one from another copy of the SDK (another bundle or realm). */
+export function isVoiceError(value: unknown): value is VoiceError {
+  return value instanceof VoiceError || (value instanceof Error && value.name === 'VoiceError' && typeof (value as { code?: unknown }).code === 'string');
+}

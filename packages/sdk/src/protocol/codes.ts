@@ -1,0 +1,84 @@
+/**
+ * Every error code and close code of the protocol, with what a client should do about it.
+ * The documented codes come from the public docs; the rest are this SDK's decisions for the docs' gaps
+ * (see packages/server/README.md). Server and client both read this table: there is no second copy.
+ * @module
+ */
+
+/** What a client does after an error: try again (with a fresh token), or stop and tell the app. */
+export type RetryAdvice = 'retry' | 'stop';
+
+/** Error codes of the HTTP token endpoint, with their HTTP status. */
+export const HTTP_ERRORS = {
+  INVALID_REQUEST: { status: 400, retry: 'stop' },
+  AUTHENTICATION_FAILED: { status: 401, retry: 'stop' },
+  DEVICE_INACTIVE: { status: 401, retry: 'stop' },
+  NOT_FOUND: { status: 404, retry: 'stop' },
+  METHOD_NOT_ALLOWED: { status: 405, retry: 'stop' },
+  REQUEST_TIMEOUT: { status: 408, retry: 'retry' },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: 'stop' },
+  RATE_LIMITED: { status: 429, retry: 'retry' },
+  CONFIGURATION_ERROR: { status: 500, retry: 'stop' },
+  INTERNAL_ERROR: { status: 500, retry: 'retry' },
+} as const satisfies Record<string, { status: number; retry: RetryAdvice }>;
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+
+/**
+ * Error codes sent in `{"type":"error"}` frames on the socket, each with the close code that follows it
+ * (`null`: the session stays open).
+ */
+export const SOCKET_ERRORS = {
+  /** The token's `exp` has passed. Documented. */
+  TOKEN_EXPIRED: { close: 4001, retry: 'retry' },
+  /** Not a JWT, bad signature, wrong algorithm, audience or issuer. */
+  TOKEN_INVALID: { close: 4002, retry: 'stop' },
+  /** The token already opened a socket: tokens are single use. */
+  TOKEN_REUSED: { close: 4003, retry: 'retry' },
+  /** No token arrived within the auth window (30 s). */
+  AUTH_TIMEOUT: { close: 4004, retry: 'retry' },
+  /** The token's device has been deactivated since the token was issued. */
+  DEVICE_INACTIVE: { close: 4005, retry: 'stop' },
+  /** A text frame after authentication: the client may send only audio. */
+  UNEXPECTED_TEXT_FRAME: { close: 4101, retry: 'stop' },
+  /** A binary frame before the confirmation. */
+  BINARY_BEFORE_AUTH: { close: 4102, retry: 'stop' },
+  /** An audio frame that is empty, of odd length or over 8,000 bytes. The frame is dropped; the session goes on. */
+  INVALID_AUDIO_FRAME: { close: null, retry: 'retry' },
+  /** The device already has 10 open sockets. */
+  CONNECTION_LIMIT: { close: 4201, retry: 'retry' },
+  /** The server is shutting down. */
+  SERVER_SHUTDOWN: { close: 1001, retry: 'retry' },
+  /** The server failed. */
+  INTERNAL_ERROR: { close: 1011, retry: 'retry' },
+} as const satisfies Record<string, { close: number | null; retry: RetryAdvice }>;
+export type SocketErrorCode = keyof typeof SOCKET_ERRORS;
+
+/** Close codes the server uses, and what each tells the client. 1000 is a normal end. */
+export const CLOSE_CODES = {
+  1000: { name: 'NORMAL', retry: 'stop' },
+  1001: { name: 'SERVER_SHUTDOWN', retry: 'retry' },
+  1006: { name: 'ABNORMAL', retry: 'retry' },
+  1009: { name: 'MESSAGE_TOO_BIG', retry: 'stop' },
+  1011: { name: 'INTERNAL_ERROR', retry: 'retry' },
+  4001: { name: 'TOKEN_EXPIRED', retry: 'retry' },
+  4002: { name: 'TOKEN_INVALID', retry: 'stop' },
+  4003: { name: 'TOKEN_REUSED', retry: 'retry' },
+  4004: { name: 'AUTH_TIMEOUT', retry: 'retry' },
+  4005: { name: 'DEVICE_INACTIVE', retry: 'stop' },
+  4101: { name: 'UNEXPECTED_TEXT_FRAME', retry: 'stop' },
+  4102: { name: 'BINARY_BEFORE_AUTH', retry: 'stop' },
+  4201: { name: 'CONNECTION_LIMIT', retry: 'retry' },
+} as const satisfies Record<number, { name: string; retry: RetryAdvice }>;
+export type CloseCode = keyof typeof CLOSE_CODES;
+
+/** What to do after a close code. Codes outside the table (proxies, browsers) are treated as network failures. */
+export function closeCodeAdvice(code: number): RetryAdvice {
+  return code in CLOSE_CODES ? CLOSE_CODES[code as CloseCode].retry : 'retry';
+}
+
+/** What to do after a server error code, HTTP or socket. Unknown codes are passed on as retryable. */
+export function errorCodeAdvice(code: string): RetryAdvice {
+  if (code in SOCKET_ERRORS) return SOCKET_ERRORS[code as SocketErrorCode].retry;
+  if (code in HTTP_ERRORS) return HTTP_ERRORS[code as HttpErrorCode].retry;
+  return 'retry';
+}

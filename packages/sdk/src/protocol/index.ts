@@ -1,0 +1,8 @@
+/**
+ * `@savants/voice/protocol`: the wire contract of the Savants Voice API v1. DOM-free; the reference server imports it.
+ * @module
+ */
+export * from './codes.ts';
+export * from './constants.ts';
+export * from './parse.ts';
+export * from './schemas.ts';

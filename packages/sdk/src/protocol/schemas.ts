@@ -1,0 +1,52 @@
+/**
+ * zod schemas of every JSON message of the protocol. The tree-shakable `zod/mini` keeps the client small.
+ * Parsing is lenient where the docs disagree with themselves (optional `message`, `timestamp`, `details`;
+ * unknown fields kept) and strict where a wrong value would break the client.
+ * @module
+ */
+import * as z from 'zod/mini';
+import { CONFIRMATION_TYPES } from './constants.ts';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const details = z.optional(z.record(z.string(), z.unknown()));
+
+/** Body of `POST /api/websocket-voice/token`. */
+export const TokenRequestSchema = z.object({ apiKey: nonEmpty(), deviceId: nonEmpty() });
+export type TokenRequest = z.infer<typeof TokenRequestSchema>;
+
+/** 200 body of the token endpoint (also what an app's own `tokenUrl` returns). */
+export const TokenResponseSchema = z.looseObject({ token: nonEmpty() });
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+
+/** HTTP error body: `{error:{code,message,details?}}`. */
+export const HttpErrorEnvelopeSchema = z.looseObject({
+  error: z.looseObject({ code: nonEmpty(), message: z.string(), details }),
+});
+export type HttpErrorEnvelope = z.infer<typeof HttpErrorEnvelopeSchema>;
+
+/** `details` of a 429 `RATE_LIMITED`. `retryAfter` is in seconds. */
+export const RateLimitDetailsSchema = z.looseObject({
+  retryAfter: z.number().check(z.nonnegative()),
+  limit: z.optional(z.number()),
+  window: z.optional(z.string()),
+});
+
+/** The server's confirmation after a valid token. */
+export const ConnectedMessageSchema = z.looseObject({
+  type: z.enum(CONFIRMATION_TYPES),
+  message: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
+  sessionId: z.optional(z.string()),
+});
+export type ConnectedMessage = z.infer<typeof ConnectedMessageSchema>;
+
+/** A socket error frame: `{type:"error", error:{code,message,details?,timestamp?}}`. */
+export const ErrorFrameSchema = z.looseObject({
+  type: z.literal('error'),
+  error: z.looseObject({ code: nonEmpty(), message: z.string(), details, timestamp: z.optional(z.string()) }),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
+
+/** Any other server text message: status messages the docs mention but do not describe. */
+export const ServerMessageSchema = z.looseObject({ type: nonEmpty() });
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;

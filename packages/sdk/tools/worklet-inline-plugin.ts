@@ -1,0 +1,50 @@
+/**
+ * Vite plugin: `import code from './x.worklet.ts?worklet-inline'` gives the worklet bundled into one self-contained
+ * minified script, as a string. The SDK loads it from a Blob URL, so a script tag needs no second file.
+ * `new URL('./x.ts', import.meta.url)` is not used: it passes in dev and breaks in the built library.
+ */
+import { build, type Plugin } from 'vite';
+
+const SUFFIX = '?worklet-inline';
+
+interface OutputChunkLike {
+  type: string;
+  code?: string;
+}
+
+/** Bundles one worklet entry into a self-contained IIFE script and returns its code. */
+export async function bundleWorklet(entry: string, minify = true): Promise<string> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    resolve: { conditions: ['@savants/source', 'module', 'browser', 'default'] },
+    build: {
+      write: false,
+      minify,
+      sourcemap: false,
+      lib: { entry, formats: ['iife'], name: 'SavantsWorklet', fileName: 'worklet' },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as Array<{ output: OutputChunkLike[] }>;
+  const chunk = outputs[0]?.output.find((o) => o.type === 'chunk');
+  if (!chunk?.code) throw new Error(`worklet bundle of ${entry} produced no code`);
+  return chunk.code;
+}
+
+export function workletInline(): Plugin {
+  return {
+    name: 'savants-worklet-inline',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!source.endsWith(SUFFIX)) return null;
+      const resolved = await this.resolve(source.slice(0, -SUFFIX.length), importer, { skipSelf: true });
+      return resolved ? resolved.id + SUFFIX : null;
+    },
+    async load(id) {
+      if (!id.endsWith(SUFFIX)) return null;
+      const file = id.slice(0, -SUFFIX.length);
+      this.addWatchFile(file);
+      return `export default ${JSON.stringify(await bundleWorklet(file))};`;
+    },
+  };
+}
