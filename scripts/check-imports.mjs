@@ -54,8 +54,10 @@ const allowed = {
   dsp: [],
   errors: ['protocol'],
   events: [],
-  transport: ['protocol', 'errors', 'events', 'persistence'],
+  transport: ['protocol', 'errors', 'events', 'persistence', 'dsp'],
   persistence: ['errors', 'events'],
+  options: ['protocol', 'errors', 'dsp'],
+  client: ['audio', 'transport', 'persistence', 'protocol', 'errors', 'events', 'options', 'dsp'],
   audio: ['dsp', 'errors', 'events', 'protocol', 'worklets'],
   worklets: ['dsp', 'audio'],
 };
