@@ -54,11 +54,11 @@ const allowed = {
   dsp: [],
   errors: ['protocol'],
   events: [],
-  transport: ['protocol', 'errors', 'events', 'persistence', 'dsp'],
+  transport: ['protocol', 'errors', 'events', 'persistence', 'dsp', 'options'],
   persistence: ['errors', 'events'],
   options: ['protocol', 'errors', 'dsp'],
   client: ['audio', 'transport', 'persistence', 'protocol', 'errors', 'events', 'options', 'dsp'],
-  audio: ['dsp', 'errors', 'events', 'protocol', 'worklets'],
+  audio: ['dsp', 'errors', 'events', 'protocol', 'worklets', 'options'],
   worklets: ['dsp', 'audio'],
 };
 const browserOnlyExternal = /^(idb-keyval)/;
