@@ -42,6 +42,8 @@ export interface VoiceErrorInit {
   closeCode?: number;
   /** Whether trying again (with a fresh token) can help. Defaults to the protocol table's advice for the code. */
   retryable?: boolean;
+  /** How long the server asked the client to wait before trying again (429 `details.retryAfter` or `Retry-After`). */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -52,6 +54,7 @@ export class VoiceError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly closeCode: number | undefined;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: VoiceErrorCode, message: string, init: VoiceErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,7 +62,8 @@ export class VoiceError extends Error {
     this.status = init.status;
     this.details = init.details;
     this.closeCode = init.closeCode;
-    this.retryable = init.retryable ?? errorCodeAdvice(code) === 'retry';
+    this.retryable = init.retryable ?? errorCodeAdvice(code, init.status) === 'retry';
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -76,9 +76,48 @@ export function closeCodeAdvice(code: number): RetryAdvice {
   return code in CLOSE_CODES ? CLOSE_CODES[code as CloseCode].retry : 'retry';
 }
 
-/** What to do after a server error code, HTTP or socket. Unknown codes are passed on as retryable. */
-export function errorCodeAdvice(code: string): RetryAdvice {
+/**
+ * Failures a client detects itself, with no server code to go by: whether a fresh attempt (new token, new socket)
+ * can help. Kept here, beside the server's codes, so one table decides every retry.
+ */
+export const CLIENT_FAILURES = {
+  /** The token request did not reach the server (network, DNS, CORS). */
+  TOKEN_FETCH_FAILED: 'retry',
+  /** The app's token callback threw or returned no token: its backend may be back next time. */
+  TOKEN_PROVIDER_FAILED: 'retry',
+  /** The socket did not open in time or failed before opening. */
+  CONNECTION_FAILED: 'retry',
+  /** The socket closed without a code the table knows. */
+  CONNECTION_LOST: 'retry',
+  /** The server never confirmed the token. */
+  CONFIRMATION_TIMEOUT: 'retry',
+  /** The server sent something the protocol does not allow. */
+  PROTOCOL_ERROR: 'retry',
+  /** Bad options and insecure URLs do not get better by trying again. */
+  INVALID_OPTIONS: 'stop',
+  INSECURE_URL: 'stop',
+  /** The app hung up, or the policy gave up. */
+  ABORTED: 'stop',
+  RECONNECT_EXHAUSTED: 'stop',
+} as const satisfies Record<string, RetryAdvice>;
+export type ClientFailureCode = keyof typeof CLIENT_FAILURES;
+
+/**
+ * What to do after an HTTP status that came without an error envelope (a gateway or proxy page):
+ * timeouts, rate limits and 5xx may pass; any other 4xx will not.
+ */
+export function httpStatusAdvice(status: number): RetryAdvice {
+  return status === 408 || status === 429 || status >= 500 ? 'retry' : 'stop';
+}
+
+/**
+ * What to do after an error code: a server code (HTTP or socket), a client failure, or `HTTP_ERROR` with its
+ * status. Unknown codes are passed on as retryable.
+ */
+export function errorCodeAdvice(code: string, httpStatus?: number): RetryAdvice {
   if (code in SOCKET_ERRORS) return SOCKET_ERRORS[code as SocketErrorCode].retry;
   if (code in HTTP_ERRORS) return HTTP_ERRORS[code as HttpErrorCode].retry;
+  if (code in CLIENT_FAILURES) return CLIENT_FAILURES[code as ClientFailureCode];
+  if (code === 'HTTP_ERROR' && httpStatus !== undefined) return httpStatusAdvice(httpStatus);
   return 'retry';
 }
