@@ -1,0 +1,70 @@
+/**
+ * Library build of `@savants/voice`. Two passes, because an IIFE cannot have several entries:
+ *   vite build               ESM: dist/index.js, dist/dsp.js, dist/protocol.js (+ shared chunks), zod and
+ *                            idb-keyval external, plus dist/worklets/*.worklet.js for strict-CSP pages.
+ *   vite build --mode iife   dist/savants-voice.iife.js: global `SavantsVoice`, everything bundled, for script tags.
+ * Declarations come from `tsc -p tsconfig.build.json` (see the `build` script), not from a vite plugin.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { bundleWorklet, workletInline } from './tools/worklet-inline-plugin.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const src = (file: string) => path.join(here, 'src', file);
+const workletsDir = path.join(here, '../../worklets');
+
+/** Dependencies the ESM build leaves to the app's bundler (they are in `dependencies`). */
+const external = /^(zod|idb-keyval)(\/|$)/;
+
+/**
+ * Emits every `worklets/*.worklet.ts` as a self-contained `dist/worklets/*.worklet.js`: the same bundle the
+ * `?worklet-inline` import puts in a Blob URL, as a file a page can serve from its own origin under a CSP without `blob:`.
+ */
+function emitWorklets(): Plugin {
+  return {
+    name: 'savants-emit-worklets',
+    apply: 'build',
+    async generateBundle() {
+      const entries = readdirSync(workletsDir).filter((name) => name.endsWith('.worklet.ts'));
+      if (entries.length === 0) this.warn(`no *.worklet.ts in ${workletsDir}: dist/worklets stays empty`);
+      for (const name of entries) {
+        const source = await bundleWorklet(path.join(workletsDir, name));
+        this.emitFile({ type: 'asset', fileName: `worklets/${name.replace(/\.ts$/, '.js')}`, source });
+      }
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'iife') {
+    return {
+      plugins: [workletInline()],
+      build: {
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: true,
+        lib: { entry: src('index.ts'), formats: ['iife'], name: 'SavantsVoice', fileName: () => 'savants-voice.iife.js' },
+      },
+    };
+  }
+  return {
+    plugins: [workletInline(), emitWorklets()],
+    build: {
+      emptyOutDir: true,
+      sourcemap: true,
+      // Readable ESM: the app's bundler minifies. The worklet strings inside are minified already.
+      minify: false,
+      lib: {
+        entry: { index: src('index.ts'), dsp: src('dsp/index.ts'), protocol: src('protocol/index.ts') },
+        formats: ['es'],
+        fileName: (_format, entryName) => `${entryName}.js`,
+      },
+      rolldownOptions: {
+        external: (id) => external.test(id),
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  };
+});

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// `pnpm check` step `package`, run after `build`: is packages/sdk/dist fit to publish?
+//   1. publint (strict) and @arethetypeswrong/cli (esm-only profile) report nothing;
+//   2. every path the exports map (and unpkg/jsdelivr) names exists, and the worklet files ship;
+//   3. size budget: the whole client (dist/index.js with zod, idb-keyval and the inlined worklets, min+gzip)
+//      <= CLIENT_BUDGET_BYTES; every entry's size is printed, and a per-module breakdown when over budget;
+//   4. leaks: ./dsp pulls in no zod and no AudioWorkletNode; ./protocol no AudioWorkletNode and no indexedDB;
+//   5. importing each entry in Node (no DOM globals) throws nothing and constructs nothing.
+// Prints every failure, exit code 1 if any.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
+
+/** The issue's budget: 15 kB, read strictly as 15,000 bytes. Do not raise it to make a build pass. */
+const CLIENT_BUDGET_BYTES = 15_000;
+
+const pkg = JSON.parse(readFileSync(path.join(sdkDir, 'package.json'), 'utf8'));
+const failures = [];
+const fail = (what) => {
+  failures.push(what);
+  console.log(`  FAIL ${what}`);
+};
+const ok = (what) => console.log(`  ok   ${what}`);
+
+console.log('publint (strict)');
+{
+  const { messages } = await publint({ pkgDir: sdkDir, strict: true, pack: 'pnpm' });
+  if (messages.length === 0) ok('no messages');
+  for (const m of messages) fail(`publint ${m.type}: ${formatMessage(m, pkg)}`);
+}
+
+console.log('@arethetypeswrong/cli --profile esm-only');
+{
+  const attw = spawnSync('pnpm', ['exec', 'attw', '--pack', sdkDir, '--profile', 'esm-only', '--format', 'table-flipped'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (attw.status === 0) ok('no problems');
+  else fail(`attw exited ${attw.status}:\n${attw.stdout}${attw.stderr}`);
+}
+
+console.log('exports map: every target exists');
+{
+  /** Collects [where, target] for every string in a conditions tree. */
+  const targets = (value, where) =>
+    typeof value === 'string' ? [[where, value]] : Object.entries(value ?? {}).flatMap(([k, v]) => targets(v, `${where} > ${k}`));
+  const all = [...targets(pkg.exports, 'exports'), ['unpkg', pkg.unpkg], ['jsdelivr', pkg.jsdelivr]].filter(([, t]) => t);
+  for (const [where, target] of all) {
+    if (target.includes('*')) {
+      const [dir, pattern] = [path.dirname(target), path.basename(target)];
+      const re = new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace('*', '.+')}$`);
+      const matches = existsSync(path.join(sdkDir, dir)) ? readdirSync(path.join(sdkDir, dir)).filter((f) => re.test(f)) : [];
+      if (matches.length > 0) ok(`${where} -> ${target} (${matches.join(', ')})`);
+      else fail(`${where} -> ${target} matches no file`);
+    } else if (existsSync(path.join(sdkDir, target))) ok(`${where} -> ${target}`);
+    else fail(`${where} -> ${target} does not exist`);
+  }
+  // The strict-CSP path: the self-hosted worklets must ship even though nothing in the exports map names them one by one.
+  for (const name of ['capture.worklet.js', 'playback.worklet.js']) {
+    const file = path.join(sdkDir, 'dist/worklets', name);
+    if (!existsSync(file)) fail(`dist/worklets/${name} is missing`);
+    else if (/^\s*(import|export)\s/m.test(readFileSync(file, 'utf8')))
+      fail(`dist/worklets/${name} has an import/export: not self-contained`);
+    else ok(`dist/worklets/${name} (self-contained)`);
+  }
+}
+
+console.log('size (each entry bundled with its dependencies, minified, gzip -9)');
+const entries = await measureEntries();
+{
+  console.table(entries.map((e) => ({ entry: e.name, file: `dist/${e.file}`, 'min B': e.minified, 'min+gzip B': e.gzip })));
+  const client = entries.find((e) => e.name === '.');
+  if (client.gzip <= CLIENT_BUDGET_BYTES) ok(`client ${client.gzip} B <= ${CLIENT_BUDGET_BYTES} B`);
+  else {
+    fail(`client ${client.gzip} B > budget ${CLIENT_BUDGET_BYTES} B; what it is made of (from source, worklets apart):`);
+    console.table(await sourceBreakdown());
+  }
+}
+
+console.log('leaks between entries');
+{
+  const leaks = {
+    './dsp': [/\bzod\b/, /AudioWorkletNode/, /idb-keyval/, /indexedDB/],
+    './protocol': [/AudioWorkletNode/, /indexedDB/, /idb-keyval/],
+  };
+  for (const [name, forbidden] of Object.entries(leaks)) {
+    const entry = entries.find((e) => e.name === name);
+    const ids = entry.modules.map((m) => m.id).join('\n');
+    for (const re of forbidden) {
+      const where = [re.test(ids) ? 'a module' : null, re.test(entry.code) ? 'the code' : null].filter(Boolean);
+      if (where.length) fail(`${name} contains ${re.source} (in ${where.join(' and ')})`);
+      else ok(`${name} has no ${re.source}`);
+    }
+  }
+}
+
+console.log('importing each entry in Node (no DOM) constructs nothing');
+{
+  // A child process, so the globals it counts are pristine. Node has WebSocket, fetch, timers and EventTarget but
+  // no AudioContext, AudioWorkletNode, indexedDB or document: a module-scope `class X extends AudioWorkletNode`
+  // fails here just as it fails in server-side rendering.
+  const probe = `
+    const counts = {};
+    const count = (name) => { counts[name] = (counts[name] ?? 0) + 1; };
+    for (const name of ['WebSocket', 'EventTarget', 'Worker', 'Blob', 'MessageChannel', 'BroadcastChannel']) {
+      const Original = globalThis[name];
+      if (typeof Original !== 'function') continue;
+      globalThis[name] = new Proxy(Original, { construct(t, a, nt) { count('new ' + name); return Reflect.construct(t, a, nt); } });
+    }
+    for (const name of ['fetch', 'setTimeout', 'setInterval', 'queueMicrotask', 'requestAnimationFrame']) {
+      const original = globalThis[name];
+      if (typeof original === 'function') globalThis[name] = (...a) => { count(name); return original(...a); };
+    }
+    for (const name of ['indexedDB', 'navigator', 'document', 'window', 'localStorage', 'AudioContext', 'AudioWorkletNode']) {
+      const had = Object.getOwnPropertyDescriptor(globalThis, name);
+      Object.defineProperty(globalThis, name, { configurable: true, get() { count('read ' + name); return had?.get ? had.get.call(globalThis) : had?.value; } });
+    }
+    const { createObjectURL } = URL;
+    URL.createObjectURL = (...a) => { count('URL.createObjectURL'); return createObjectURL(...a); };
+    for (const file of process.argv.slice(1)) await import(file);
+    process.stdout.write(JSON.stringify(counts));
+  `;
+  const files = ['index.js', 'dsp.js', 'protocol.js'].map((f) => path.join(sdkDir, 'dist', f));
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, ...files], { encoding: 'utf8' });
+  if (run.status !== 0) fail(`importing dist in Node failed:\n${run.stderr}`);
+  else {
+    const counts = JSON.parse(run.stdout || '{}');
+    // `typeof X` feature tests do not read through the getter only when X is undeclared; an SDK that checks
+    // support at import time instead of in connect() shows up here, on purpose.
+    if (Object.keys(counts).length === 0) ok('no constructor, timer, network, storage or DOM access at import');
+    else fail(`import-time side effects: ${JSON.stringify(counts)}`);
+  }
+}
+
+console.log(failures.length ? `\npackage check: ${failures.length} failure(s)` : '\npackage check: all good');
+process.exit(failures.length ? 1 : 0);

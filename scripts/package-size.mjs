@@ -1,0 +1,101 @@
+// Sizes of the built package as an app would ship it: each entry of packages/sdk/dist bundled in memory with its
+// dependencies resolved (zod, idb-keyval), minified, gzipped. Also a per-module breakdown, so an over-budget build
+// says which module costs what.
+//   node scripts/package-size.mjs              table of entry sizes
+//   node scripts/package-size.mjs --breakdown  plus the modules of the client bundle
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const sdkDir = path.join(root, 'packages/sdk');
+const dist = path.join(sdkDir, 'dist');
+
+export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
+
+/**
+ * Bundles one ESM file with everything it imports, minified, without writing. Every export of the entry is kept,
+ * so this is the cost of the whole entry, not of one import.
+ * @returns {Promise<{code: string, modules: {id: string, code: string}[]}>}
+ */
+export async function bundleEntry(entry) {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: sdkDir,
+    build: { write: false, minify: true, sourcemap: false, lib: { entry, formats: ['es'], fileName: 'bundle' } },
+  });
+  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length} (a dynamic import splits the bundle)`);
+  const [chunk] = chunks;
+  return { code: chunk.code, modules: Object.entries(chunk.modules).map(([id, m]) => ({ id, code: m.code ?? '' })) };
+}
+
+/** Entries of the package, as an app imports them. `file` is under dist/. */
+export const ENTRIES = [
+  { name: '.', file: 'index.js', bundled: true },
+  { name: './dsp', file: 'dsp.js', bundled: true },
+  { name: './protocol', file: 'protocol.js', bundled: true },
+  { name: 'IIFE', file: 'savants-voice.iife.js', bundled: false },
+];
+
+/** @returns {Promise<{name: string, file: string, minified: number, gzip: number, code: string, modules: {id: string, code: string}[]}[]>} */
+export async function measureEntries() {
+  const rows = [];
+  for (const entry of ENTRIES) {
+    const file = path.join(dist, entry.file);
+    const { code, modules } = entry.bundled ? await bundleEntry(file) : { code: readFileSync(file, 'utf8'), modules: [] };
+    rows.push({ ...entry, minified: Buffer.byteLength(code), gzip: gzipSize(code), code, modules });
+  }
+  return rows;
+}
+
+/** Groups a module id into something a reader can act on: a dependency, an SDK layer, or an inlined worklet. */
+function moduleGroup(id) {
+  const dep = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(id);
+  if (dep) return `${dep[1]}/${dep[2]}`;
+  if (id.includes('?worklet-inline')) return `worklet (inlined): ${path.basename(id.replace(/\?.*$/, ''))}`;
+  return path.relative(sdkDir, id);
+}
+
+/**
+ * Each module's share of the gzipped bundle. Gzip is not additive, so each module's code is gzipped alone and the
+ * results are scaled to the real total: good for ranking, approximate in the last few hundred bytes.
+ */
+export function breakdown(bundle, totalGzip) {
+  const rows = bundle.modules.map((m) => ({ module: moduleGroup(m.id), alone: m.code ? gzipSize(m.code) : 0 }));
+  const sum = rows.reduce((s, r) => s + r.alone, 0) || 1;
+  return rows
+    .map((r) => ({ module: r.module, 'gzip ≈ B': Math.round((r.alone / sum) * totalGzip) }))
+    .sort((a, b) => b['gzip ≈ B'] - a['gzip ≈ B']);
+}
+
+/**
+ * The client bundled from SOURCE, so the inlined worklets appear as modules of their own (in dist they are already
+ * strings inside index.js). Used only for the breakdown; the budget is measured on dist.
+ */
+export async function sourceBreakdown() {
+  const { workletInline } = await import('../packages/sdk/tools/worklet-inline-plugin.ts');
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: sdkDir,
+    plugins: [workletInline()],
+    build: {
+      write: false,
+      minify: true,
+      sourcemap: false,
+      lib: { entry: path.join(sdkDir, 'src/index.ts'), formats: ['es'], fileName: 'bundle' },
+    },
+  });
+  const chunk = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).find((o) => o.type === 'chunk');
+  const modules = Object.entries(chunk.modules).map(([id, m]) => ({ id, code: m.code ?? '' }));
+  return breakdown({ modules }, gzipSize(chunk.code));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await measureEntries();
+  console.table(rows.map((r) => ({ entry: r.name, file: `dist/${r.file}`, 'min B': r.minified, 'min+gzip B': r.gzip })));
+  if (process.argv.includes('--breakdown')) console.table(await sourceBreakdown());
+}
