@@ -25,6 +25,7 @@ export const CLIENT_ERROR_CODES = {
   AUDIO_CONTEXT_FAILED: 'The AudioContext could not be created or started.',
   AUDIO_BLOCKED: 'The browser will not start audio without a user gesture.',
   WORKLET_LOAD_FAILED: 'An AudioWorklet module could not be loaded (CSP without blob:, wrong workletBaseUrl).',
+  WORKLET_FAILED: 'An audio worklet stopped with an error while running.',
   OUTPUT_DEVICE_FAILED: 'The output device could not be selected.',
   UNSUPPORTED_BROWSER: 'The browser lacks AudioWorklet, getUserMedia or WebSocket.',
 } as const;

@@ -145,10 +145,50 @@ export interface ConnectionOptions {
   storage?: DeviceIdStorage;
 }
 
+// ─── Audio (microphone, speaker, worklets) ──────────────────────────────────────────────────────────────────────
+
+/** How audio is captured and played. Read by `audio/` through the client. */
+export interface AudioOptions {
+  /** Browser echo cancellation on the microphone. Keep it on unless the user wears headphones. @default true */
+  echoCancellation?: boolean;
+  /** Browser noise suppression on the microphone. @default true */
+  noiseSuppression?: boolean;
+  /** Browser automatic gain control on the microphone. @default true */
+  autoGainControl?: boolean;
+  /** Microphone to open (a `MediaDeviceInfo.deviceId`). @default the system default microphone */
+  inputDeviceId?: string;
+  /** Speaker to play to, where the browser can choose (`AudioContext.setSinkId`). @default the system default output */
+  outputDeviceId?: string;
+  /** Playback volume of the agent, 0 to 1. @default 1 */
+  volume?: number;
+  /** Start the call muted (silence is sent at real-time pace, so the server's timing holds). @default false */
+  muted?: boolean;
+  /** Duration of each outgoing audio frame, 10 to 100 ms (20 ms = 640 bytes). @default 20 */
+  frameDurationMs?: number;
+  /** Period of `level` events and of jitter-buffer stats, in ms. @default 50 */
+  levelIntervalMs?: number;
+  /**
+   * Where self-hosted copies of `dist/worklets/capture.worklet.js` and `playback.worklet.js` are served from.
+   * Without it the worklets load from Blob URLs built from code inlined in the SDK, which a Content-Security-Policy
+   * must allow (`script-src blob:`); with it, `script-src 'self'` is enough.
+   * @default undefined (inlined Blob URLs)
+   * @example `workletBaseUrl: '/static/savants-voice/worklets/'`
+   */
+  workletBaseUrl?: string;
+  /** `latencyHint` of the AudioContext. @default 'interactive' */
+  latencyHint?: 'interactive' | 'balanced' | 'playback' | number;
+  /**
+   * How long `AudioContext.resume()` may take before the audio counts as blocked by the autoplay policy: the client
+   * then fires `audioblocked` and resumes on the next click or key press in the page.
+   * @default 1000
+   */
+  audioResumeTimeoutMs?: number;
+}
+
 // ─── All options ────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Everything `VoiceClient` accepts. Each section is documented on its own interface; add a section with `&`. */
-export type VoiceClientOptions = ConnectionOptions;
+export type VoiceClientOptions = ConnectionOptions & AudioOptions;
 
 /**
  * The default of every option that has one. The only copy: code reads defaults from here, the README's options
@@ -163,4 +203,14 @@ export const DEFAULTS = {
   minUptimeMs: 5_000,
   maxBufferedAmountMs: 300,
   reconnectBufferMs: 2_000,
+  // Audio
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+  volume: 1,
+  muted: false,
+  frameDurationMs: 20,
+  levelIntervalMs: 50,
+  latencyHint: 'interactive',
+  audioResumeTimeoutMs: 1_000,
 } as const satisfies Partial<Record<keyof VoiceClientOptions, unknown>>;
