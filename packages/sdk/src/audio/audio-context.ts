@@ -1,0 +1,145 @@
+/**
+ * The client's one AudioContext: created at the output device's native rate (never `sampleRate: 16000`, which
+ * Firefox cannot connect a microphone to, and whose built-in resampler aliases; the worklets resample instead),
+ * and kept running: resumed after the OS or the browser suspends it, or reported as blocked until the next gesture.
+ * @module
+ */
+import { VoiceError } from '../errors.ts';
+
+/** Creates the AudioContext. Throws UNSUPPORTED_BROWSER without Web Audio worklets, AUDIO_CONTEXT_FAILED if it fails. */
+export function createAudioContext(latencyHint: AudioContextLatencyCategory | number): AudioContext {
+  if (typeof AudioContext === 'undefined' || typeof AudioWorkletNode === 'undefined') {
+    throw new VoiceError('UNSUPPORTED_BROWSER', 'This browser has no AudioContext with AudioWorklet support.', { retryable: false });
+  }
+  try {
+    return new AudioContext({ latencyHint });
+  } catch (cause) {
+    throw new VoiceError('AUDIO_CONTEXT_FAILED', `The AudioContext could not be created: ${String(cause)}`, { cause, retryable: false });
+  }
+}
+
+/**
+ * Asks the context to run and reports whether it does within `timeoutMs`. Without user activation Chromium leaves
+ * the `resume()` promise pending for ever instead of rejecting it, hence the timer.
+ */
+export async function resumeAudioContext(context: AudioContext, timeoutMs: number): Promise<boolean> {
+  if (context.state === 'running') return true;
+  if (context.state === 'closed') return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([context.resume().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // Read again: the state changed while we waited (TypeScript still holds the narrowed value from above).
+  return (context.state as AudioContextState) === 'running';
+}
+
+/** Events that count as user activation for autoplay in every current browser. */
+const GESTURE_EVENTS = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
+
+/**
+ * Calls `callback` once, synchronously inside the next user gesture on `target` (the place where `resume()` is
+ * allowed). Returns a function that cancels the wait.
+ */
+export function onNextUserGesture(callback: () => void, target: EventTarget = document): () => void {
+  const handler = () => {
+    cancel();
+    callback();
+  };
+  const cancel = () => {
+    for (const type of GESTURE_EVENTS) target.removeEventListener(type, handler, true);
+  };
+  for (const type of GESTURE_EVENTS) target.addEventListener(type, handler, { capture: true, passive: true });
+  return cancel;
+}
+
+export interface ContextKeeperHooks {
+  /** The context cannot run until the user interacts with the page. Called once per blocked spell. */
+  onBlocked(): void;
+  /** The context runs (again). */
+  onRunning(): void;
+}
+
+/**
+ * Keeps a context running for as long as a call lasts: after an OS interruption (Safari's `interrupted`), a
+ * suspension by the browser, or the page coming back from the background, it resumes the context; when the browser
+ * insists on a gesture it reports `onBlocked` and retries inside the next one.
+ */
+export class AudioContextKeeper {
+  readonly #context: AudioContext;
+  readonly #hooks: ContextKeeperHooks;
+  readonly #resumeTimeoutMs: number;
+  #blocked = false;
+  #cancelGestureWait: (() => void) | undefined;
+  #disposed = false;
+
+  constructor(context: AudioContext, hooks: ContextKeeperHooks, resumeTimeoutMs: number) {
+    this.#context = context;
+    this.#hooks = hooks;
+    this.#resumeTimeoutMs = resumeTimeoutMs;
+    context.addEventListener('statechange', this.#onStateChange);
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisibilityChange);
+  }
+
+  /** True while the context waits for a user gesture. */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /** Resumes the context; if the browser refuses, reports it and arms the retry on the next gesture. */
+  async ensureRunning(): Promise<boolean> {
+    if (this.#disposed) return false;
+    const running = await resumeAudioContext(this.#context, this.#resumeTimeoutMs);
+    if (!running && !this.#disposed && this.#context.state !== 'closed') this.#markBlocked();
+    return running;
+  }
+
+  /** Retries now; call it from a click handler of your own (what the `audioblocked` event's `resume` does). */
+  async resumeFromGesture(): Promise<boolean> {
+    this.#cancelGestureWait?.();
+    this.#cancelGestureWait = undefined;
+    // resume() must be called synchronously inside the gesture, before any await.
+    const resumed = this.#context.resume().catch(() => undefined);
+    await resumed;
+    return this.ensureRunning();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#cancelGestureWait?.();
+    this.#cancelGestureWait = undefined;
+    this.#context.removeEventListener('statechange', this.#onStateChange);
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+  }
+
+  #markBlocked(): void {
+    if (this.#blocked) return;
+    this.#blocked = true;
+    if (typeof document !== 'undefined') this.#cancelGestureWait = onNextUserGesture(() => void this.resumeFromGesture());
+    this.#hooks.onBlocked();
+  }
+
+  readonly #onStateChange = (): void => {
+    if (this.#disposed) return;
+    const state: string = this.#context.state;
+    if (state === 'running') {
+      if (this.#blocked) {
+        this.#blocked = false;
+        this.#cancelGestureWait?.();
+        this.#cancelGestureWait = undefined;
+      }
+      this.#hooks.onRunning();
+    } else if (state === 'suspended' || state === 'interrupted') {
+      // Nothing in the SDK suspends the context, so this came from the OS or the browser: get it back.
+      void this.ensureRunning();
+    }
+  };
+
+  readonly #onVisibilityChange = (): void => {
+    if (!this.#disposed && document.visibilityState === 'visible' && this.#context.state !== 'running') void this.ensureRunning();
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The main-thread audio graph of one call: one AudioContext at the device's rate, the microphone feeding the capture
+ * worklet, and the playback worklet feeding the speakers.
+ *
+ *   microphone ─► MediaStreamSource ─► capture worklet ─► port: 16 kHz Int16 frames ─► (client) ─► socket
+ *   socket ─► (client) ─► port: 16 kHz Int16 ─► playback worklet (jitter buffer, upsampler, volume) ─► destination
+ *
+ * It never touches the network: the client wires frames to and from the transport.
+ * @module
+ */
+import type { VoiceError } from '../errors.ts';
+import { AudioContextKeeper, createAudioContext } from './audio-context.ts';
+import { CaptureNode } from './capture-node.ts';
+import { Microphone, openMicrophoneStream, type VoiceProcessing } from './microphone.ts';
+import { setOutputDevice } from './output-device.ts';
+import { type FlushResult, PlaybackNode } from './playback-node.ts';
+import { loadWorklets } from './worklet-loader.ts';
+import type { Level, PlaybackStats } from './worklet-messages.ts';
+
+/** Wire sample rate: the worklets resample between it and the context's rate. */
+const WIRE_RATE = 16_000;
+
+export interface AudioGraphOptions extends VoiceProcessing {
+  inputDeviceId: string | undefined;
+  outputDeviceId: string | undefined;
+  workletBaseUrl: string | undefined;
+  latencyHint: AudioContextLatencyCategory | number;
+  resumeTimeoutMs: number;
+  frameDurationMs: number;
+  levelIntervalMs: number;
+  volume: number;
+  muted: boolean;
+}
+
+/** Why the client fires `devicechange`. */
+export type DeviceChangeReason = 'devices' | 'input-ended' | 'input' | 'output';
+
+export interface AudioGraphHooks {
+  onFrame(pcm: ArrayBuffer, endTime: number): void;
+  onInputLevel(level: Level, speaking: boolean): void;
+  onOutputLevel(level: Level): void;
+  onAgentSpeaking(speaking: boolean, playedSamples: number): void;
+  onPlaybackStats(stats: PlaybackStats): void;
+  /** The context waits for a user gesture; `onRunning` follows once it runs. */
+  onBlocked(): void;
+  onRunning(): void;
+  onDeviceChange(reason: DeviceChangeReason, deviceId: string | undefined): void;
+  /** A failure during the call (the microphone lost for good, a worklet crashed). */
+  onError(error: VoiceError): void;
+}
+
+/** Audio-side figures for the client's `stats`. */
+export interface AudioGraphStats {
+  /** The AudioContext's rate (the device's native rate). */
+  sampleRate: number;
+  /** The context's own latency estimate plus the output device's, in ms. */
+  outputLatencyMs: number;
+  /** Frames the capture worklet delivered. */
+  framesCaptured: number;
+  /** The jitter buffer's latest figures. */
+  playback: PlaybackStats | undefined;
+}
+
+export class AudioGraph {
+  readonly context: AudioContext;
+  readonly #options: AudioGraphOptions;
+  readonly #hooks: AudioGraphHooks;
+  readonly #keeper: AudioContextKeeper;
+  #capture: CaptureNode | undefined;
+  #playback: PlaybackNode | undefined;
+  #microphone: Microphone | undefined;
+  #micLost = false;
+  #framesCaptured = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Creates the AudioContext synchronously, so a call from a click handler creates it inside the gesture and the
+   * autoplay policy lets it run. Call `start()` next.
+   */
+  constructor(options: AudioGraphOptions, hooks: AudioGraphHooks) {
+    this.#options = { ...options };
+    this.#hooks = hooks;
+    this.context = createAudioContext(options.latencyHint);
+    this.#keeper = new AudioContextKeeper(
+      this.context,
+      { onBlocked: () => hooks.onBlocked(), onRunning: () => hooks.onRunning() },
+      options.resumeTimeoutMs,
+    );
+  }
+
+  /**
+   * Loads the worklets, opens the microphone and wires the graph. Resolves once the graph is complete and the
+   * context was asked to run (a blocked context is reported through `onBlocked`, not as a failure). Rejects with a
+   * VoiceError; the graph is then closed.
+   */
+  async start(): Promise<void> {
+    const running = this.#keeper.ensureRunning();
+    const options = this.#options;
+    // Worklets and getUserMedia in parallel: both take hundreds of ms on a cold start.
+    const [worklets, stream] = await Promise.allSettled([
+      loadWorklets(this.context, options.workletBaseUrl),
+      openMicrophoneStream(options, options.inputDeviceId),
+    ]);
+    if (this.#closed || worklets.status === 'rejected' || stream.status === 'rejected') {
+      if (stream.status === 'fulfilled') for (const track of stream.value.getTracks()) track.stop();
+      await this.close();
+      if (worklets.status === 'rejected') throw worklets.reason;
+      if (stream.status === 'rejected') throw stream.reason;
+      return;
+    }
+    try {
+      this.#buildGraph(stream.value);
+      if (options.outputDeviceId) await setOutputDevice(this.context, options.outputDeviceId);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    await running;
+  }
+
+  #buildGraph(stream: MediaStream): void {
+    const options = this.#options;
+    const hooks = this.#hooks;
+    this.#capture = new CaptureNode(
+      this.context,
+      {
+        frameSamples: Math.round((options.frameDurationMs * WIRE_RATE) / 1000),
+        levelIntervalMs: options.levelIntervalMs,
+        muted: options.muted,
+      },
+      {
+        onFrame: (pcm, endTime) => {
+          this.#framesCaptured++;
+          hooks.onFrame(pcm, endTime);
+        },
+        onLevel: (level, speaking) => hooks.onInputLevel(level, speaking),
+        onError: (error) => hooks.onError(error),
+      },
+    );
+    this.#playback = new PlaybackNode(
+      this.context,
+      { volume: options.volume, levelIntervalMs: options.levelIntervalMs },
+      {
+        onSpeaking: (speaking, playedSamples) => hooks.onAgentSpeaking(speaking, playedSamples),
+        onLevel: (level) => hooks.onOutputLevel(level),
+        onStats: (stats) => hooks.onPlaybackStats(stats),
+        onError: (error) => hooks.onError(error),
+      },
+    );
+    this.#playback.node.connect(this.context.destination);
+    this.#microphone = Microphone.fromStream(this.context, this.#capture.node, options, stream, {
+      onEnded: (deviceId) => hooks.onDeviceChange('input-ended', deviceId),
+      onSwitched: (deviceId) => {
+        this.#micLost = false;
+        hooks.onDeviceChange('input', deviceId);
+      },
+      onError: (error) => {
+        this.#micLost = true;
+        hooks.onError(error);
+      },
+    });
+    navigator.mediaDevices.addEventListener('devicechange', this.#onDeviceListChange);
+  }
+
+  /** Hands a sent frame's buffer back to the capture worklet's pool. */
+  recycle(pcm: ArrayBuffer): void {
+    this.#capture?.recycle(pcm);
+  }
+
+  /** Queues agent audio (16 kHz Int16 LE, whole samples) for playback. The buffer is transferred. */
+  enqueue(pcm: ArrayBuffer): void {
+    this.#playback?.enqueue(pcm);
+  }
+
+  setMuted(muted: boolean): void {
+    this.#options.muted = muted;
+    this.#capture?.setMuted(muted);
+  }
+
+  setVolume(volume: number): void {
+    this.#options.volume = volume;
+    this.#playback?.setVolume(volume);
+  }
+
+  /** Barge-in: drops queued agent audio with a fade of one render quantum. */
+  flush(): Promise<FlushResult> {
+    return this.#playback ? this.#playback.flush() : Promise.resolve({ playedSamples: 0, droppedSamples: 0 });
+  }
+
+  async setInputDevice(deviceId: string | undefined): Promise<void> {
+    this.#options.inputDeviceId = deviceId;
+    await this.#microphone?.setDevice(deviceId);
+  }
+
+  async setOutputDevice(deviceId: string): Promise<void> {
+    await setOutputDevice(this.context, deviceId);
+    this.#options.outputDeviceId = deviceId;
+    this.#hooks.onDeviceChange('output', deviceId);
+  }
+
+  /** Retries a blocked context; call it from a user gesture. Resolves true once the context runs. */
+  resume(): Promise<boolean> {
+    return this.#keeper.resumeFromGesture();
+  }
+
+  get blocked(): boolean {
+    return this.#keeper.blocked;
+  }
+
+  get inputDeviceId(): string | undefined {
+    return this.#microphone?.deviceId;
+  }
+
+  get stats(): AudioGraphStats {
+    const context = this.context as AudioContext & { outputLatency?: number };
+    return {
+      sampleRate: context.sampleRate,
+      outputLatencyMs: ((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000,
+      framesCaptured: this.#framesCaptured,
+      playback: this.#playback?.stats,
+    };
+  }
+
+  /** Releases everything: microphone tracks, worklet nodes, the context. Safe to call at any time, and twice. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closed = true;
+    if (typeof navigator !== 'undefined') navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceListChange);
+    this.#keeper.dispose();
+    this.#microphone?.close();
+    this.#capture?.dispose();
+    this.#playback?.dispose();
+    this.#closing = this.context.state === 'closed' ? Promise.resolve() : this.context.close().catch(() => undefined);
+    return this.#closing;
+  }
+
+  readonly #onDeviceListChange = (): void => {
+    if (this.#closed) return;
+    this.#hooks.onDeviceChange('devices', undefined);
+    // The microphone was lost with nothing to fall back to: a device that just appeared may be usable.
+    if (this.#micLost) this.#microphone?.setDevice(undefined).catch(() => undefined);
+  };
+}
