@@ -5,7 +5,7 @@
  * @module
  */
 import * as z from 'zod/mini';
-import { CONFIRMATION_TYPES } from './constants.ts';
+import { CONFIRMATION_TYPES, TOKEN_AUDIENCE, TOKEN_ISSUER } from './constants.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const details = z.optional(z.record(z.string(), z.unknown()));
@@ -50,3 +50,34 @@ export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
 /** Any other server text message: status messages the docs mention but do not describe. */
 export const ServerMessageSchema = z.looseObject({ type: nonEmpty() });
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+/** `details` of a 400 `INVALID_REQUEST`: the offending field and what was expected there. */
+export const InvalidRequestDetailsSchema = z.looseObject({ field: nonEmpty(), expected: z.optional(z.string()) });
+export type InvalidRequestDetails = z.infer<typeof InvalidRequestDetailsSchema>;
+
+/** `details` of a `DEVICE_INACTIVE` (HTTP 401 or socket error): `deactivatedAt` is ISO-8601 UTC. */
+export const DeviceInactiveDetailsSchema = z.looseObject({ deviceId: nonEmpty(), deactivatedAt: z.string() });
+export type DeviceInactiveDetails = z.infer<typeof DeviceInactiveDetailsSchema>;
+
+/** Why an audio frame was rejected: `details` of the non-fatal socket error `INVALID_AUDIO_FRAME`. */
+export const INVALID_AUDIO_FRAME_REASONS = ['empty', 'odd_length', 'too_large'] as const;
+export type InvalidAudioFrameReason = (typeof INVALID_AUDIO_FRAME_REASONS)[number];
+export const InvalidAudioFrameDetailsSchema = z.looseObject({
+  reason: z.enum(INVALID_AUDIO_FRAME_REASONS),
+  bytes: z.number().check(z.nonnegative()),
+});
+export type InvalidAudioFrameDetails = z.infer<typeof InvalidAudioFrameDetailsSchema>;
+
+/**
+ * Claims of a voice token (HS256 JWT). Clients treat tokens as opaque and must not rely on this (the docs' own sample
+ * lacks `aud` and `iss`); the reference server checks it after verifying the signature.
+ */
+export const TokenClaimsSchema = z.looseObject({
+  sub: nonEmpty(),
+  iat: z.number(),
+  exp: z.number(),
+  aud: z.union([z.literal(TOKEN_AUDIENCE), z.array(z.string())]),
+  iss: z.literal(TOKEN_ISSUER),
+  jti: nonEmpty(),
+});
+export type TokenClaims = z.infer<typeof TokenClaimsSchema>;

@@ -1,0 +1,269 @@
+/**
+ * `createVoiceServer(options)`: the reference Voice API server on one `node:http` server. HTTP serves the token
+ * endpoint; upgrades on `/voice-stream` go to `ws` (noServer mode); any other upgrade path gets 404.
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { STREAM_PATH, TOKEN_PATH } from '@savants/voice/protocol';
+import { WebSocketServer } from 'ws';
+import type { Agent } from './agents/agent.ts';
+import { createAgent, isAgentName } from './agents/registry.ts';
+import { loadApiKeys } from './api-keys.ts';
+import { sendHttpError, sendJson, sendPreflight } from './http-io.ts';
+import type { Logger } from './logger.ts';
+import { createNetworkModel, SHAPE_NAMES, type ShapeName } from './network-model.ts';
+import { DEFAULTS, defaultLogger, type VoiceServerOptions } from './options.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { TimerRegistry } from './timers.ts';
+import { handleTokenRequest, type TokenEndpointDeps } from './token-endpoint.ts';
+import { type MintOptions, TokenService } from './tokens.ts';
+import { type SessionPlan, VoiceSocket, type VoiceSocketHost } from './voice-socket.ts';
+
+/** Counts that must fall back to zero when nothing is connected (the fuzz test checks them). */
+export interface VoiceServerStats {
+  /** Authenticated sockets. */
+  sessions: number;
+  /** Sockets still waiting for (or verifying) their token. */
+  pendingSockets: number;
+  /** Sockets known to `ws`, in any state. */
+  sockets: number;
+  /** Live timers the server started (auth windows, pacing, agents, body deadlines). */
+  timers: number;
+  /** Outgoing messages queued across sessions. */
+  queuedMessages: number;
+  /** Token ids remembered to refuse reuse (bounded by the tokens of one lifetime). */
+  usedTokens: number;
+  /** Devices tracked by the rate limiter (bounded by the requests of one window). */
+  rateLimitedDevices: number;
+  /** Recordings still being finalised. */
+  recordingsInProgress: number;
+}
+
+export interface VoiceServer {
+  /** `http://host:port`: the API base URL. */
+  readonly url: string;
+  /** `ws://host:port/voice-stream`. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly host: string;
+  /** The development API key (or the first configured key). */
+  readonly devApiKey: string;
+  stats(): VoiceServerStats;
+  /** Mints a token outside the HTTP flow: only for crafting expired or odd tokens in tests. */
+  mintToken(deviceId: string, options?: Partial<MintOptions>): Promise<string>;
+  /** Marks a device inactive from now on (or `at`): new tokens get 401, tokens already issued get 4005. */
+  deactivateDevice(deviceId: string, at?: Date): void;
+  /** Cuts every socket without a close frame (a network failure), or closes them all with `code`. */
+  dropAllSockets(code?: number): void;
+  /** Stops listening and closes every socket with 1001 SERVER_SHUTDOWN; keeps keys, secret and port. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after `stop()`; tokens minted before still verify. */
+  start(): Promise<void>;
+  /** `stop()`, then waits for recordings to be written. */
+  close(): Promise<void>;
+}
+
+export async function createVoiceServer(options: VoiceServerOptions = {}): Promise<VoiceServer> {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  const log: Logger = options.logger ?? defaultLogger();
+  const apiKeys = loadApiKeys(options);
+  if (apiKeys.length === 0) throw new Error('createVoiceServer: no API keys configured');
+  if (!SHAPE_NAMES.includes(o.shape)) throw new Error(`createVoiceServer: unknown shape ${o.shape}`);
+  const defaultAgent: Agent = typeof o.agent === 'string' ? createAgent(o.agent, o.agentOptions) : o.agent;
+  const modelFor = options.networkModel ?? createNetworkModel;
+
+  const timers = new TimerRegistry();
+  const tokens = new TokenService(options.jwtSecret);
+  const inactiveDevices = new Map<string, string>(Object.entries(options.inactiveDevices ?? DEFAULTS.inactiveDevices));
+  const rateLimiter = o.rateLimit ? new RateLimiter(o.rateLimit) : null;
+  const sockets = new Set<VoiceSocket>();
+  const sessionsPerDevice = new Map<string, number>();
+  const recordings = new Set<Promise<unknown>>();
+  let sessionCount = 0;
+  let sessions = 0;
+
+  const host: VoiceSocketHost = {
+    tokens,
+    log,
+    authWindowMs: o.authWindowMs,
+    maxQueuedMessages: o.maxQueuedMessages,
+    recordDir: o.recordDir,
+    inactiveDevices,
+    hasRoomFor: (deviceId) => (sessionsPerDevice.get(deviceId) ?? 0) < o.maxSocketsPerDevice,
+    sessionOpened(socket) {
+      const deviceId = socket.deviceId!;
+      sessionsPerDevice.set(deviceId, (sessionsPerDevice.get(deviceId) ?? 0) + 1);
+      sessions++;
+      return sessionCount++;
+    },
+    planSession(params, index): SessionPlan {
+      const q = o.allowQueryOverrides ? params : new URLSearchParams();
+      const agentName = q.get('agent');
+      const agent = agentName && isAgentName(agentName) ? createAgent(agentName, o.agentOptions) : defaultAgent;
+      const shape = (q.get('shape') as ShapeName | null) ?? o.shape;
+      const seed = q.has('seed') ? Number(q.get('seed')) : o.shapeSeed + index;
+      return { agent, model: modelFor(shape, seed), params: q };
+    },
+    socketClosed(socket, recording) {
+      sockets.delete(socket);
+      if (socket.authenticated) {
+        const deviceId = socket.deviceId!;
+        const left = (sessionsPerDevice.get(deviceId) ?? 1) - 1;
+        if (left > 0) sessionsPerDevice.set(deviceId, left);
+        else sessionsPerDevice.delete(deviceId);
+        sessions--;
+      }
+      if (recording) {
+        recordings.add(recording);
+        void recording.finally(() => recordings.delete(recording));
+      }
+    },
+  };
+
+  const httpTimers = timers.scope();
+  const tokenDeps: TokenEndpointDeps = {
+    apiKeys,
+    inactiveDevices,
+    rateLimiter,
+    rateLimit: o.rateLimit,
+    tokens,
+    tokenTtlSeconds: o.tokenTtlSeconds,
+    corsOrigins: o.corsOrigins,
+    maxBodyBytes: o.maxBodyBytes,
+    bodyTimeoutMs: o.bodyTimeoutMs,
+    timers: httpTimers,
+    log,
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === TOKEN_PATH) {
+      if (req.method === 'POST') {
+        handleTokenRequest(req, res, tokenDeps).catch((error: unknown) => {
+          log('error', 'token.failed', { error: String(error) });
+          sendHttpError(res, 'INTERNAL_ERROR');
+        });
+      } else if (req.method === 'OPTIONS') sendPreflight(req, res, o.corsOrigins);
+      else sendHttpError(res, 'METHOD_NOT_ALLOWED', { headers: { Allow: 'POST, OPTIONS' } });
+      return;
+    }
+    if (path === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', sessions });
+    sendHttpError(res, 'NOT_FOUND');
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayloadBytes, perMessageDeflate: false });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refusal = url.pathname !== STREAM_PATH ? '404 Not Found' : badOverride(url.searchParams, o.allowQueryOverrides);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(new VoiceSocket(ws, host, timers.scope(), url.searchParams));
+    });
+  };
+
+  let server: Server | null = null;
+  let port = o.port;
+  const start = async () => {
+    if (server) return;
+    const s = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, onRequest);
+    s.on('upgrade', onUpgrade);
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, o.host, () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    port = (s.address() as AddressInfo).port;
+    server = s;
+    log('info', 'server.listening', { url: `http://${hostForUrl(o.host)}:${port}` });
+  };
+
+  const stop = async () => {
+    const s = server;
+    if (!s) return;
+    server = null;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    const allGone = waitUntil(() => sockets.size === 0, o.shutdownGraceMs);
+    for (const socket of sockets) socket.fail('SERVER_SHUTDOWN');
+    if (!(await allGone)) for (const socket of sockets) socket.drop();
+    s.closeAllConnections();
+    await closed;
+    log('info', 'server.stopped', {});
+  };
+
+  await start();
+  const hostname = hostForUrl(o.host);
+  return {
+    get url() {
+      return `http://${hostname}:${port}`;
+    },
+    get wsUrl() {
+      return `ws://${hostname}:${port}${STREAM_PATH}`;
+    },
+    get port() {
+      return port;
+    },
+    host: o.host,
+    devApiKey: apiKeys[0]!.key,
+    stats: () => ({
+      sessions,
+      pendingSockets: [...sockets].filter((s) => !s.authenticated).length,
+      sockets: wss.clients.size,
+      timers: timers.live,
+      queuedMessages: [...sockets].reduce((n, s) => n + s.queued, 0),
+      usedTokens: tokens.usedTokens,
+      rateLimitedDevices: rateLimiter?.size ?? 0,
+      recordingsInProgress: recordings.size,
+    }),
+    mintToken: (deviceId, mint = {}) =>
+      tokens.mint(deviceId, { ttlSeconds: mint.ttlSeconds ?? o.tokenTtlSeconds, ageSeconds: mint.ageSeconds ?? 0 }),
+    deactivateDevice(deviceId, at = new Date()) {
+      inactiveDevices.set(deviceId, at.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    },
+    dropAllSockets(code) {
+      for (const socket of sockets) socket.drop(code);
+    },
+    stop,
+    start,
+    async close() {
+      await stop();
+      await Promise.allSettled([...recordings]);
+    },
+  };
+}
+
+/** Why the socket URL's query is refused (`400 Bad Request`), or null. Unknown parameters are ignored. */
+function badOverride(params: URLSearchParams, allowed: boolean): string | null {
+  if (!allowed) return null;
+  const agent = params.get('agent');
+  const shape = params.get('shape');
+  const seed = params.get('seed');
+  if (agent !== null && !isAgentName(agent)) return '400 Bad Request';
+  if (shape !== null && !(SHAPE_NAMES as readonly string[]).includes(shape)) return '400 Bad Request';
+  if (seed !== null && !Number.isInteger(Number(seed))) return '400 Bad Request';
+  return null;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Resolves true once `done()` holds, false after `timeoutMs`; polls every 10 ms (shutdown only). */
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
