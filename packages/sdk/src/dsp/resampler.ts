@@ -1,0 +1,155 @@
+/**
+ * Streaming sample-rate converter for an exact rational ratio, by a polyphase windowed-sinc filter.
+ * @module
+ */
+import { designPolyphaseFilter, gcd } from './sinc-filter.ts';
+
+/** Input samples the history buffer holds beyond the filter's span; the buffer is compacted when it fills. */
+const BLOCK = 2048;
+
+/**
+ * Converts a stream of samples from `inputRate` to `outputRate` (e.g. 44,100 → 16,000 Hz, ratio 160/441).
+ *
+ * Output sample m is the filtered input at time m·M/L input samples, with L/M the reduced ratio. The position is
+ * kept as an integer input index plus an integer phase in [0, L), so it is exact: n inputs always yield
+ * floor((n·L − 1)/M) + 1 outputs, after an hour as after a second. The output depends only on the input
+ * sequence, never on how it was split into calls.
+ *
+ * Quality (measured by `pnpm bench resampler`): flat within ±0.1 dB to 7 kHz on a 16 kHz side, at least 90 dB
+ * of rejection from 8 kHz and 100 dB from 9 kHz, group delay under 3 ms. See `sinc-filter.ts` for the design.
+ *
+ * Real-time use: the constructor allocates every table; `process`, `maxOutput` and `reset` allocate nothing.
+ */
+export class Resampler {
+  readonly inputRate: number;
+  readonly outputRate: number;
+  /** Group delay in seconds (<= 3 ms): output sample m represents input time m / outputRate − delaySeconds. */
+  readonly delaySeconds: number;
+
+  readonly #up: number;
+  readonly #down: number;
+  readonly #taps: number;
+  readonly #coefficients: Float32Array;
+  /** Input history: the last `taps − 1` samples, then up to BLOCK new ones. */
+  readonly #history: Float32Array;
+  /** Samples held in #history. */
+  #filled = 0;
+  /** Index in #history of the newest input the next output needs. */
+  #newest = 0;
+  /** Phase of the next output, in [0, L). */
+  #phase = 0;
+
+  /** Throws a RangeError if a rate is not a positive integer or the pair's filter would be unreasonably large. */
+  constructor(inputRate: number, outputRate: number) {
+    const filter = designPolyphaseFilter(inputRate, outputRate);
+    const divisor = gcd(inputRate, outputRate);
+    this.inputRate = inputRate;
+    this.outputRate = outputRate;
+    this.delaySeconds = filter.delaySeconds;
+    this.#up = outputRate / divisor;
+    this.#down = inputRate / divisor;
+    this.#taps = filter.taps;
+    this.#coefficients = filter.coefficients;
+    this.#history = new Float32Array(filter.taps - 1 + BLOCK);
+    this.reset();
+  }
+
+  /** Upper bound of the outputs produced for `inputLength` inputs, whatever the state (for sizing buffers). */
+  maxOutput(inputLength: number): number {
+    return Math.ceil((inputLength * this.#up) / this.#down) + 1;
+  }
+
+  /**
+   * Consumes `input[0, inputLength)` (default: all of `input`), writes the outputs it completes into `output`
+   * from index 0 and returns how many it wrote. `output` must hold {@link maxOutput}(inputLength) samples
+   * (RangeError otherwise: writes past a typed array's end would silently vanish). Allocates nothing.
+   */
+  process(input: Float32Array, output: Float32Array, inputLength: number = input.length): number {
+    if (output.length < this.maxOutput(inputLength) || inputLength > input.length) {
+      throw new RangeError('Resampler.process: output shorter than maxOutput(inputLength), or inputLength > input.length');
+    }
+    const history = this.#history;
+    const coefficients = this.#coefficients;
+    const taps = this.#taps;
+    const up = this.#up;
+    const down = this.#down;
+    const capacity = history.length;
+    const symmetric = up === 1;
+    let filled = this.#filled;
+    let newest = this.#newest;
+    let phase = this.#phase;
+    let written = 0;
+    let read = 0;
+
+    while (read < inputLength) {
+      if (filled === capacity) {
+        // Keep the samples the next output still needs: from its oldest tap on (which may lie in the future
+        // when the ratio skips more inputs than the filter spans).
+        const oldest = newest - taps + 1;
+        const drop = oldest < filled ? oldest : filled;
+        history.copyWithin(0, drop, filled);
+        filled -= drop;
+        newest -= drop;
+      }
+      const take = Math.min(inputLength - read, capacity - filled);
+      for (let i = 0; i < take; i++) history[filled + i] = input[read + i]!;
+      filled += take;
+      read += take;
+
+      while (newest < filled) {
+        const start = newest - taps + 1;
+        output[written++] = symmetric
+          ? symmetricDot(history, start, coefficients, taps)
+          : dot(history, start, coefficients, phase * taps, taps);
+        phase += down;
+        if (phase >= up) {
+          const advance = Math.floor(phase / up);
+          newest += advance;
+          phase -= advance * up;
+        }
+      }
+    }
+    this.#filled = filled;
+    this.#newest = newest;
+    this.#phase = phase;
+    return written;
+  }
+
+  /** Forgets all input: the next sample is treated as the first after silence. Allocates nothing. */
+  reset(): void {
+    this.#history.fill(0);
+    // The history starts as taps − 1 samples of silence, so the first output needs exactly one new input.
+    this.#filled = this.#taps - 1;
+    this.#newest = this.#taps - 1;
+    this.#phase = 0;
+  }
+}
+
+/** Σ a[aStart + j] · b[bStart + j] for j < n. Two accumulators give the CPU independent add chains; the order is fixed. */
+function dot(a: Float32Array, aStart: number, b: Float32Array, bStart: number, n: number): number {
+  let acc0 = 0;
+  let acc1 = 0;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    acc0 += a[aStart + j]! * b[bStart + j]!;
+    acc1 += a[aStart + j + 1]! * b[bStart + j + 1]!;
+  }
+  if (j < n) acc0 += a[aStart + j]! * b[bStart + j]!;
+  return acc0 + acc1;
+}
+
+/** `dot` for a symmetric kernel (b[j] = b[n − 1 − j]): the two inputs sharing a coefficient are added first. */
+function symmetricDot(a: Float32Array, aStart: number, b: Float32Array, n: number): number {
+  const half = n >> 1;
+  const last = aStart + n - 1;
+  let acc0 = 0;
+  let acc1 = 0;
+  let j = 0;
+  for (; j + 1 < half; j += 2) {
+    acc0 += (a[aStart + j]! + a[last - j]!) * b[j]!;
+    acc1 += (a[aStart + j + 1]! + a[last - j - 1]!) * b[j + 1]!;
+  }
+  if (j < half) acc0 += (a[aStart + j]! + a[last - j]!) * b[j]!;
+  if (n & 1) acc1 += a[aStart + half]! * b[half]!;
+  return acc0 + acc1;
+}
