@@ -93,9 +93,10 @@ export const CLIENT_FAILURES = {
   CONFIRMATION_TIMEOUT: 'retry',
   /** The server sent something the protocol does not allow. */
   PROTOCOL_ERROR: 'retry',
-  /** Bad options and insecure URLs do not get better by trying again. */
+  /** Bad options, insecure URLs and a missing WebSocket do not get better by trying again. */
   INVALID_OPTIONS: 'stop',
   INSECURE_URL: 'stop',
+  UNSUPPORTED_BROWSER: 'stop',
   /** The app hung up, or the policy gave up. */
   ABORTED: 'stop',
   RECONNECT_EXHAUSTED: 'stop',

@@ -1,0 +1,125 @@
+/**
+ * Checks the connection section of the options and fills in the defaults, once, in the constructor: a mistake is a
+ * `VoiceError('INVALID_OPTIONS')` (or `INSECURE_URL`) thrown before anything connects.
+ * @module
+ */
+import { VoiceError } from '../errors.ts';
+import {
+  type Clock,
+  type ConnectionOptions,
+  DEFAULTS,
+  type DeviceIdStorage,
+  type ReconnectPolicy,
+  type WebSocketConstructor,
+} from '../options.ts';
+import { WIRE_BYTES_PER_SAMPLE, WIRE_SAMPLE_RATE } from '../protocol/constants.ts';
+import { systemClock } from './clock.ts';
+import { exponentialBackoff, neverReconnect } from './reconnect-policy.ts';
+import type { TokenMode } from './token-source.ts';
+import { checkSocketUrl, checkTokenUrl, socketUrlFromBase, tokenEndpointFromBase } from './url.ts';
+
+/** Bytes of 16 kHz Int16 mono audio per millisecond. */
+const BYTES_PER_MS = (WIRE_SAMPLE_RATE * WIRE_BYTES_PER_SAMPLE) / 1000;
+
+/** Token mode without the device id, which is resolved (maybe from storage) when first needed. */
+export type TokenModeOption =
+  | { kind: 'apiKey'; endpoint: string; apiKey: string; deviceId: string | undefined }
+  | Exclude<TokenMode, { kind: 'apiKey' }>;
+
+export interface ResolvedConnectionOptions {
+  token: TokenModeOption;
+  wsUrl: string;
+  connectTimeoutMs: number;
+  confirmationTimeoutMs: number;
+  reconnect: ReconnectPolicy;
+  minUptimeMs: number;
+  /** Backpressure bound in bytes. */
+  maxBufferedBytes: number;
+  /** Reconnect buffer in bytes. */
+  reconnectBufferBytes: number;
+  WebSocket: WebSocketConstructor | undefined;
+  fetch: typeof fetch | undefined;
+  clock: Clock;
+  storage: DeviceIdStorage | undefined;
+}
+
+function invalid(message: string): VoiceError {
+  return new VoiceError('INVALID_OPTIONS', message);
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    throw invalid(`${name} must be a number from 0 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonEmptyString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${name} must be a non-empty string`);
+  return value;
+}
+
+function resolveReconnect(option: ConnectionOptions['reconnect']): ReconnectPolicy {
+  if (option === undefined) return exponentialBackoff();
+  if (option === false) return neverReconnect;
+  if (typeof option === 'function') return option;
+  if (typeof option !== 'object' || option === null) throw invalid('reconnect must be false, a backoff object or a policy function');
+  const merged = { ...DEFAULTS.reconnect, ...option };
+  for (const [name, value] of Object.entries(merged)) nonNegative(`reconnect.${name}`, value, 0);
+  if (merged.jitter > 1) throw invalid('reconnect.jitter must be from 0 to 1');
+  if (merged.initialDelayMs > merged.maxDelayMs) throw invalid('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
+  return exponentialBackoff(merged);
+}
+
+function resolveToken(options: ConnectionOptions, baseUrl: string): TokenModeOption {
+  const given = (['apiKey', 'token', 'tokenUrl'] as const).filter((k) => options[k] !== undefined);
+  if (given.length !== 1) {
+    throw invalid(`Exactly one of apiKey, token and tokenUrl is required, got ${given.length === 0 ? 'none' : given.join(' and ')}`);
+  }
+  if (options.token !== undefined) {
+    if (typeof options.token !== 'function') throw invalid('token must be a function returning a token');
+    return { kind: 'callback', callback: options.token };
+  }
+  if (options.tokenUrl !== undefined) return { kind: 'tokenUrl', url: checkTokenUrl(nonEmptyString('tokenUrl', options.tokenUrl)) };
+  const apiKey = nonEmptyString('apiKey', options.apiKey);
+  const deviceId = options.deviceId === undefined ? undefined : nonEmptyString('deviceId', options.deviceId);
+  return { kind: 'apiKey', endpoint: tokenEndpointFromBase(baseUrl), apiKey, deviceId };
+}
+
+/** Validates the connection options and applies `DEFAULTS`. Throws `VoiceError` `INVALID_OPTIONS` or `INSECURE_URL`. */
+export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const baseUrl = options.baseUrl === undefined ? DEFAULTS.baseUrl : nonEmptyString('baseUrl', options.baseUrl);
+  const token = resolveToken(options, baseUrl);
+  const wsUrl = options.wsUrl === undefined ? socketUrlFromBase(baseUrl) : checkSocketUrl(nonEmptyString('wsUrl', options.wsUrl));
+  for (const seam of ['WebSocket', 'fetch'] as const) {
+    if (options[seam] !== undefined && typeof options[seam] !== 'function') throw invalid(`${seam} must be a constructor or function`);
+  }
+  const clock = options.clock ?? systemClock;
+  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw invalid('clock must have now(), setTimeout() and clearTimeout()');
+  }
+  if (options.storage !== undefined && (typeof options.storage.get !== 'function' || typeof options.storage.set !== 'function')) {
+    throw invalid('storage must have get() and set()');
+  }
+  const hour = 3_600_000;
+  return {
+    token,
+    wsUrl,
+    connectTimeoutMs: nonNegative('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, hour),
+    confirmationTimeoutMs: nonNegative('confirmationTimeoutMs', options.confirmationTimeoutMs, DEFAULTS.confirmationTimeoutMs, hour),
+    reconnect: resolveReconnect(options.reconnect),
+    minUptimeMs: nonNegative('minUptimeMs', options.minUptimeMs, DEFAULTS.minUptimeMs, hour),
+    maxBufferedBytes: Math.round(
+      nonNegative('maxBufferedAmountMs', options.maxBufferedAmountMs, DEFAULTS.maxBufferedAmountMs, 60_000) * BYTES_PER_MS,
+    ),
+    reconnectBufferBytes: Math.round(
+      nonNegative('reconnectBufferMs', options.reconnectBufferMs, DEFAULTS.reconnectBufferMs, 60_000) * BYTES_PER_MS,
+    ),
+    WebSocket: options.WebSocket,
+    fetch: options.fetch,
+    clock,
+    storage: options.storage,
+  };
+}
