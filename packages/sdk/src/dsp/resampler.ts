@@ -86,7 +86,7 @@ export class Resampler {
         // Keep the samples the next output still needs: from its oldest tap on (which may lie in the future
         // when the ratio skips more inputs than the filter spans).
         const oldest = newest - taps + 1;
-        const drop = oldest < filled ? oldest : filled;
+        const drop = Math.min(oldest, filled);
         history.copyWithin(0, drop, filled);
         filled -= drop;
         newest -= drop;

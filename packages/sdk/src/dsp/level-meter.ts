@@ -1,0 +1,77 @@
+/**
+ * RMS and peak level over fixed windows, in dBFS.
+ * @module
+ */
+
+/** A linear amplitude in dB relative to full scale (−Infinity for 0). */
+export function toDbfs(amplitude: number): number {
+  return 20 * Math.log10(amplitude);
+}
+
+/**
+ * Measures consecutive windows of `windowSamples` samples. After each complete window, {@link rmsDb} and
+ * {@link peakDb} hold that window's levels: RMS relative to a full-scale square wave (a full-scale sine reads
+ * −3.01 dB) and the largest |sample|. Both are −Infinity for digital silence, and before the first window.
+ *
+ * Allocates nothing after construction.
+ */
+export class LevelMeter {
+  readonly windowSamples: number;
+  #sumSquares = 0;
+  #peak = 0;
+  #count = 0;
+  #rmsDb = Number.NEGATIVE_INFINITY;
+  #peakDb = Number.NEGATIVE_INFINITY;
+
+  /** Throws a RangeError unless `windowSamples` is a positive integer. */
+  constructor(windowSamples: number) {
+    if (!Number.isInteger(windowSamples) || windowSamples <= 0)
+      throw new RangeError(`windowSamples must be a positive integer, got ${windowSamples}`);
+    this.windowSamples = windowSamples;
+  }
+
+  /** RMS level of the last complete window, dBFS. */
+  get rmsDb(): number {
+    return this.#rmsDb;
+  }
+
+  /** Peak level of the last complete window, dBFS. */
+  get peakDb(): number {
+    return this.#peakDb;
+  }
+
+  /** Measures `count` samples from `samples[offset…]`; returns true if at least one window completed. */
+  push(samples: Float32Array, offset: number, count: number): boolean {
+    let completed = false;
+    let sumSquares = this.#sumSquares;
+    let peak = this.#peak;
+    let n = this.#count;
+    for (let i = 0; i < count; i++) {
+      const x = samples[offset + i]!;
+      sumSquares += x * x;
+      const magnitude = x < 0 ? -x : x;
+      if (magnitude > peak) peak = magnitude;
+      if (++n === this.windowSamples) {
+        this.#rmsDb = toDbfs(Math.sqrt(sumSquares / n));
+        this.#peakDb = toDbfs(peak);
+        sumSquares = 0;
+        peak = 0;
+        n = 0;
+        completed = true;
+      }
+    }
+    this.#sumSquares = sumSquares;
+    this.#peak = peak;
+    this.#count = n;
+    return completed;
+  }
+
+  /** Forgets the partial window and the last levels. */
+  reset(): void {
+    this.#sumSquares = 0;
+    this.#peak = 0;
+    this.#count = 0;
+    this.#rmsDb = Number.NEGATIVE_INFINITY;
+    this.#peakDb = Number.NEGATIVE_INFINITY;
+  }
+}
