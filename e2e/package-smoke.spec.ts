@@ -1,0 +1,123 @@
+/**
+ * The published artifact works where users put it (issue 6):
+ *  (a) `pnpm pack` → installed (offline, from the local store) into a fresh Vite app → type-checked by a consumer
+ *      tsconfig with skipLibCheck off → built → served → in Chromium a VoiceClient connects to the reference server
+ *      (both worklets load from the default inlined Blob URLs) and disconnects;
+ *  (b) a plain HTML page with `<script src="…/savants-voice.iife.js">` does the same through the `SavantsVoice` global.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Browser, expect, test } from '@playwright/test';
+import { build } from 'vite';
+import {
+  ensureBuilt,
+  launchChromium,
+  packSdk,
+  pagesDir,
+  repoRoot,
+  run,
+  type SmokeResult,
+  sdkDist,
+  serveStatic,
+  smokeIn,
+  startVoiceServer,
+  type VoiceServerProcess,
+} from './package-smoke-fixture.ts';
+
+let browser: Browser;
+let voice: VoiceServerProcess;
+
+test.beforeAll(async () => {
+  ensureBuilt();
+  [voice, browser] = await Promise.all([startVoiceServer(), launchChromium()]);
+});
+
+test.afterAll(async () => {
+  await Promise.all([browser?.close(), voice?.close()]);
+});
+
+const query = () => `?baseUrl=${encodeURIComponent(voice.url)}&apiKey=${encodeURIComponent(voice.apiKey)}`;
+
+/** A connect/disconnect cycle that worked: constructed idle, connected, released. */
+function expectConnectedAndReleased(result: SmokeResult): void {
+  expect(result.error, JSON.stringify(result)).toBeUndefined();
+  expect(result.connectedState?.toLowerCase()).toBe('connected');
+  expect(result.finalState?.toLowerCase()).not.toBe('connected');
+  expect(result.violations).toEqual([]);
+}
+
+/** The consumer's code, as a user would write it: named imports from each public entry. */
+const APP_MAIN = `
+import { isVoiceError, VoiceClient, type VoiceErrorCode } from '@savants/voice';
+import type * as dsp from '@savants/voice/dsp';
+import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
+import { runSmoke } from './smoke.mjs';
+
+const code: VoiceErrorCode = 'WORKLET_LOAD_FAILED';
+const dspModule: typeof dsp | undefined = undefined;
+console.info('wire rate', WIRE_SAMPLE_RATE, code, dspModule);
+(window as unknown as { smoke: unknown }).smoke = runSmoke({ VoiceClient, isVoiceError });
+`;
+
+test('the packed tarball installs into a fresh Vite app, type-checks, builds and connects in Chromium', async () => {
+  const tarball = packSdk();
+  const app = mkdtempSync(path.join(tmpdir(), 'savants-vite-app-'));
+  try {
+    mkdirSync(path.join(app, 'src'));
+    writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'smoke-app', private: true, type: 'module', dependencies: { '@savants/voice': `file:${tarball}` } }, null, 2),
+    );
+    writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'bundler',
+          lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+          types: [],
+          strict: true,
+          skipLibCheck: false,
+          allowJs: true,
+          noEmit: true,
+        },
+        include: ['src'],
+      }),
+    );
+    writeFileSync(
+      path.join(app, 'index.html'),
+      '<!doctype html><title>smoke app</title><script type="module" src="/src/main.ts"></script>',
+    );
+    writeFileSync(path.join(app, 'src/main.ts'), APP_MAIN);
+    cpSync(path.join(pagesDir, 'smoke.mjs'), path.join(app, 'src/smoke.mjs'));
+
+    // Offline: only what the workspace install already put in the store (zod, idb-keyval) plus the tarball.
+    run('pnpm', ['install', '--offline', '--reporter=silent'], app);
+    // The types as a consumer sees them: the tarball's .d.ts files, zod's and idb-keyval's, none skipped.
+    run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+    await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } });
+
+    const site = await serveStatic({ '/': path.join(app, 'dist') });
+    try {
+      expectConnectedAndReleased(await smokeIn(browser, `${site.url}/${query()}`));
+    } finally {
+      await site.close();
+    }
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+    rmSync(path.dirname(tarball), { recursive: true, force: true });
+  }
+});
+
+test('a plain HTML page with <script src="savants-voice.iife.js"> connects through the SavantsVoice global', async () => {
+  const site = await serveStatic({ '/sdk/': sdkDist, '/pages/': pagesDir });
+  try {
+    const result = await smokeIn(browser, `${site.url}/pages/iife.html${query()}`);
+    expect(result.exports).toContain('VoiceClient');
+    expectConnectedAndReleased(result);
+  } finally {
+    await site.close();
+  }
+});
