@@ -2,7 +2,7 @@
 // dependencies resolved (zod, idb-keyval), minified, gzipped. Also a per-module breakdown, so an over-budget build
 // says which module costs what.
 //   node scripts/package-size.mjs              table of entry sizes
-//   node scripts/package-size.mjs --breakdown  plus the modules of the client bundle
+//   node scripts/package-size.mjs --breakdown  plus what each entry is made of, module by module (from source)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -72,10 +72,10 @@ export function breakdown(bundle, totalGzip) {
 }
 
 /**
- * The client bundled from SOURCE, so the inlined worklets appear as modules of their own (in dist they are already
+ * An entry (default: the client) bundled from SOURCE, so the inlined worklets appear as modules of their own (in dist they are already
  * strings inside index.js). Used only for the breakdown; the budget is measured on dist.
  */
-export async function sourceBreakdown() {
+export async function sourceBreakdown(entry = 'src/index.ts') {
   const { workletInline } = await import('../packages/sdk/tools/worklet-inline-plugin.ts');
   const result = await build({
     configFile: false,
@@ -86,7 +86,7 @@ export async function sourceBreakdown() {
       write: false,
       minify: true,
       sourcemap: false,
-      lib: { entry: path.join(sdkDir, 'src/index.ts'), formats: ['es'], fileName: 'bundle' },
+      lib: { entry: path.join(sdkDir, entry), formats: ['es'], fileName: 'bundle' },
     },
   });
   const chunk = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).find((o) => o.type === 'chunk');
@@ -97,5 +97,10 @@ export async function sourceBreakdown() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await measureEntries();
   console.table(rows.map((r) => ({ entry: r.name, file: `dist/${r.file}`, 'min B': r.minified, 'min+gzip B': r.gzip })));
-  if (process.argv.includes('--breakdown')) console.table(await sourceBreakdown());
+  if (process.argv.includes('--breakdown')) {
+    for (const entry of ['src/index.ts', 'src/dsp/index.ts', 'src/protocol/index.ts']) {
+      console.log(`\n${entry}, bundled from source:`);
+      console.table(await sourceBreakdown(entry));
+    }
+  }
 }
