@@ -10,15 +10,25 @@ export type RetryAdvice = 'retry' | 'stop';
 
 /** Error codes of the HTTP token endpoint, with their HTTP status. */
 export const HTTP_ERRORS = {
+  /** A field is missing, empty or not a string, the body is not JSON, or the content type is wrong (`details.field`). Documented. */
   INVALID_REQUEST: { status: 400, retry: 'stop' },
+  /** Unknown API key, or a device id the key is not bound to. Documented. */
   AUTHENTICATION_FAILED: { status: 401, retry: 'stop' },
+  /** The device has been deactivated (`details.deviceId`, `details.deactivatedAt`). Documented. */
   DEVICE_INACTIVE: { status: 401, retry: 'stop' },
+  /** No such path on the API. */
   NOT_FOUND: { status: 404, retry: 'stop' },
+  /** The token endpoint takes `POST` only. */
   METHOD_NOT_ALLOWED: { status: 405, retry: 'stop' },
+  /** The request body did not arrive in time. */
   REQUEST_TIMEOUT: { status: 408, retry: 'retry' },
+  /** The request body is larger than a token request can be. */
   PAYLOAD_TOO_LARGE: { status: 413, retry: 'stop' },
+  /** More than 60 token requests for one device in a rolling minute; wait `details.retryAfter` seconds. Documented. */
   RATE_LIMITED: { status: 429, retry: 'retry' },
+  /** The server is misconfigured; trying again will not help until it is fixed. Documented. */
   CONFIGURATION_ERROR: { status: 500, retry: 'stop' },
+  /** The server failed while handling the request. */
   INTERNAL_ERROR: { status: 500, retry: 'retry' },
 } as const satisfies Record<string, { status: number; retry: RetryAdvice }>;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
