@@ -168,7 +168,7 @@ export async function errorsTable() {
 
 // ─── events ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** The client's event map: the exported interface named `VoiceClientEvents` or `VoiceClientEventMap`, wherever in src. */
+/** The client's event map: the interface or object type named `VoiceClientEvents` or `VoiceClientEventMap`, wherever in src. */
 function findEventMap() {
   const files = [];
   const walk = (dir) => {
@@ -181,8 +181,11 @@ function findEventMap() {
   walk(src);
   for (const file of files) {
     const sf = parse(file);
-    for (const st of sf.statements)
-      if (ts.isInterfaceDeclaration(st) && /^VoiceClientEvent(s|Map)$/.test(st.name.text)) return { sf, decl: st };
+    for (const st of sf.statements) {
+      if (!/^VoiceClientEvent(s|Map)$/.test(st.name?.text ?? '')) continue;
+      if (ts.isInterfaceDeclaration(st)) return { sf, members: st.members };
+      if (ts.isTypeAliasDeclaration(st) && ts.isTypeLiteralNode(st.type)) return { sf, members: st.type.members };
+    }
   }
   return undefined;
 }
@@ -190,11 +193,12 @@ function findEventMap() {
 /** @returns {Promise<{markdown: string, problems: string[]}>} */
 export async function eventsTable() {
   const found = findEventMap();
-  if (!found) return { markdown: '', problems: ['no `interface VoiceClientEvents` (or VoiceClientEventMap) in packages/sdk/src'] };
-  const { sf, decl } = found;
+  if (!found)
+    return { markdown: '', problems: ['no `VoiceClientEvents` (or VoiceClientEventMap) interface or object type in packages/sdk/src'] };
+  const { sf, members } = found;
   const problems = [];
   const rows = [];
-  for (const member of decl.members) {
+  for (const member of members) {
     if (!ts.isPropertySignature(member)) continue;
     const name = member.name.getText(sf).replace(/^['"]|['"]$/g, '');
     const { summary } = docOf(member);
