@@ -398,8 +398,11 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
       case 'error': {
         const { code, message, details } = text.message.error;
         const error = new VoiceError(code, message, details ? { details } : {});
-        this.#frameError = error;
-        this.#report(error);
+        // An error that ends the socket (by the table, or any before the confirmation) is reported once, with its
+        // close code, by the close that follows: as the cause of `reconnecting`, or as the final error.
+        const closes = SOCKET_ERRORS[code as SocketErrorCode]?.close;
+        if (this.#state !== 'connected' || (closes !== undefined && closes !== null)) this.#frameError = error;
+        else this.#report(error);
         return;
       }
       case 'other':
@@ -483,7 +486,10 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     if (frameError) {
       const expected = SOCKET_ERRORS[frameError.code as SocketErrorCode]?.close;
       // An error frame explains this close if it was fatal by the table, or if it came before the confirmation.
-      if (!wasConnected || expected === code) return frameError;
+      if (!wasConnected || expected === code) {
+        const { details } = frameError;
+        return new VoiceError(frameError.code, frameError.message, { closeCode: code, ...(details ? { details } : {}) });
+      }
     }
     const suffix = reason ? `: ${reason}` : '';
     const name = CLOSE_CODES[code as CloseCode]?.name;

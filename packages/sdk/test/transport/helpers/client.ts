@@ -27,7 +27,7 @@ export function clientFor(
   const wsUrl = agent ? `${server.wsUrl}?agent=${agent}` : server.wsUrl;
   // A deviceId key that is present but undefined asks for the generated (stored) id.
   const deviceId = 'deviceId' in rest ? rest.deviceId : uniqueDeviceId();
-  const auth = rest.token || rest.tokenUrl ? {} : { apiKey: server.devApiKey, deviceId };
+  const auth = rest.token || rest.tokenUrl ? {} : { apiKey: rest.apiKey ?? server.devApiKey, deviceId };
   return new VoiceSocket({ baseUrl: server.url, wsUrl, WebSocket: NodeWebSocket, ...rest, ...auth }, onAudio ? { onAudio } : {});
 }
 
