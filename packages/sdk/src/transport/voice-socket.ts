@@ -452,6 +452,10 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     // Audio held during the outage goes first, before anything a statechange listener might send.
     this.#queue.sendHeld(this.#held.drain());
     const attempts = this.#failures;
+    // connect() keeps its word (resolves on the confirmation) even if a listener below hangs up at once.
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.resolve();
     this.#setState('connected');
     if (this.#socket !== socket) return;
     if (isReconnect) {
@@ -460,9 +464,6 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     } else {
       this.emit('connected', { sessionId: message.sessionId });
     }
-    const pending = this.#pending;
-    this.#pending = null;
-    pending?.resolve();
   }
 
   #onClose(code: number, reason: string): void {
