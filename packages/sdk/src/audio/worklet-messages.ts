@@ -35,8 +35,7 @@ export type CaptureCommand =
 
 export type CaptureEvent =
   /** One wire frame: Int16 LE PCM at 16 kHz, `frameSamples` long, transferred. `endTime`: context time of its last sample. */
-  | { type: 'frame'; pcm: ArrayBuffer; endTime: number }
-  | { type: 'level'; level: Level; speaking: boolean };
+  { type: 'frame'; pcm: ArrayBuffer; endTime: number } | { type: 'level'; level: Level; speaking: boolean };
 
 // ---- playback ---------------------------------------------------------------------------------
 
@@ -70,6 +69,8 @@ export interface PlaybackStats {
   receivedSamples: number;
   /** 16 kHz samples dropped by flushes. */
   flushedSamples: number;
+  /** 16 kHz samples dropped because the buffer was full (it holds minutes: a sign of a runaway sender). */
+  overflowSamples: number;
 }
 
 export type PlaybackEvent =

@@ -1,0 +1,185 @@
+/**
+ * Plays a trace through a player on a simulated receiver clock and measures what a listener would get.
+ * Shared by `bench/jitter.ts` and the jitter-buffer quality tests.
+ *
+ * Definitions (printed by the bench too):
+ * - glitch: a run of output samples that are exactly 0 while the play position is inside a turn (source audio is
+ *   never exactly 0, so every such run is silence the player made up: an underrun);
+ * - click: an edge between such made-up silence and audio whose step |y[n] − y[n−1]| exceeds 0.06 full scale;
+ * - added latency of a sample: when it played minus when the play-on-arrival queue played it on the same trace
+ *   (the least any gapless player can do), sampled every 10 ms of speech;
+ * - first audio: first sample of a turn played minus arrival of the turn's first chunk;
+ * - lost: samples received but never played (nor flushed) once everything has drained;
+ * - drift (monologue only): median of (play − generation time) over the last minute minus over the first minute
+ *   after warm-up.
+ * @module
+ */
+import type { Trace } from './traces.ts';
+
+export const BLOCK = 16; // 1 ms at 16 kHz
+export const POSITION_STEP = 160; // latency is sampled every 10 ms of audio
+export const CLICK_STEP = 0.06;
+
+export interface Player {
+  push(samples: Int16Array, arrivalMs: number): void;
+  pull(out: Float32Array, length: number, nowMs: number): void;
+  readonly playedSamples: number;
+  readonly queuedSamples: number;
+}
+
+export interface Run {
+  /** Play time (ms) of source sample k·POSITION_STEP; NaN if never played. */
+  playTimes: Float64Array;
+  /** Glitch start times (ms). */
+  glitchTimes: number[];
+  clicks: number;
+  /** Largest step at an edge of made-up silence. */
+  maxEdgeStep: number;
+  firstAudioMs: number[];
+  lost: number;
+}
+
+export function simulate(trace: Trace, player: Player): Run {
+  const { source, chunks, turns } = trace;
+  const playTimes = new Float64Array(Math.ceil(source.length / POSITION_STEP)).fill(Number.NaN);
+  const glitchTimes: number[] = [];
+  const firstAudioMs: number[] = [];
+  const out = new Float32Array(BLOCK);
+  let next = 0;
+  let previous = 0;
+  let inMadeUpSilence = true;
+  let clicks = 0;
+  let maxEdgeStep = 0;
+  let turn = 0;
+  const endMs = trace.endMs + 60_000;
+
+  for (let t = 0; t < endMs; t += 1) {
+    while (next < chunks.length && chunks[next]!.arrivalMs <= t) {
+      const c = chunks[next++]!;
+      player.push(source.subarray(c.start, c.start + c.length), c.arrivalMs);
+    }
+    if (next >= chunks.length && t > trace.endMs && player.queuedSamples === 0) break;
+    const before = player.playedSamples;
+    player.pull(out, BLOCK, t);
+    const after = player.playedSamples;
+    for (let k = Math.ceil(before / POSITION_STEP) * POSITION_STEP; k < after; k += POSITION_STEP) {
+      playTimes[k / POSITION_STEP] = t + (k - before) / 16;
+    }
+    // Samples consumed before each output sample: non-zero samples were played; use them to place glitches.
+    let position = before;
+    for (let i = 0; i < BLOCK; i++) {
+      const y = out[i]!;
+      const madeUp = y === 0;
+      if (madeUp !== inMadeUpSilence) {
+        const step = Math.abs(y - previous);
+        if (step > maxEdgeStep) maxEdgeStep = step;
+        if (step > CLICK_STEP) clicks++;
+        if (madeUp) {
+          while (turn < turns.length && turns[turn]!.end <= position) turn++;
+          const current = turns[turn];
+          // Slack of 5 ms at each end: the fades of turn start and end.
+          if (current && position > current.start + 80 && position < current.end - 80) glitchTimes.push(t + i / 16);
+        }
+        inMadeUpSilence = madeUp;
+      }
+      if (!madeUp) position++;
+      previous = y;
+    }
+    // First sample of each turn: when the play position first passes the turn's start.
+    while (firstAudioMs.length < turns.length && turns[firstAudioMs.length]!.start < after) {
+      const k = firstAudioMs.length;
+      firstAudioMs.push(t + Math.max(0, turns[k]!.start - before) / 16 - firstArrivalOf(trace, k));
+    }
+  }
+  return { playTimes, glitchTimes, clicks, maxEdgeStep, firstAudioMs, lost: source.length - player.playedSamples - player.queuedSamples };
+}
+
+const firstArrivalCache = new WeakMap<Trace, Float64Array>();
+/** Arrival of each turn's first chunk. */
+function firstArrivalOf(trace: Trace, turn: number): number {
+  let arrivals = firstArrivalCache.get(trace);
+  if (!arrivals) {
+    arrivals = new Float64Array(trace.turns.length).fill(Number.NaN);
+    let k = 0;
+    for (const c of trace.chunks) {
+      while (k + 1 < trace.turns.length && trace.turns[k + 1]!.start <= c.start) k++;
+      if (Number.isNaN(arrivals[k]!)) arrivals[k] = c.arrivalMs;
+    }
+    firstArrivalCache.set(trace, arrivals);
+  }
+  return arrivals[turn]!;
+}
+
+export interface Summary {
+  glitches: number;
+  glitchesPerMinute: number;
+  latencyP50: number;
+  latencyP95: number;
+  firstAudioP50: number;
+  firstAudioMax: number;
+  clicks: number;
+  maxEdgeStep: number;
+  lost: number;
+}
+
+/** Figures after `warmupMs` of the trace, with added latency against `reference` (the play-on-arrival run). */
+export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
+  const latencies: number[] = [];
+  let speechPositions = 0;
+  for (let k = 0; k < run.playTimes.length; k++) {
+    const at = run.playTimes[k]!;
+    if (!(at >= warmupMs)) continue;
+    speechPositions++;
+    const ref = reference.playTimes[k]!;
+    if (!Number.isNaN(ref)) latencies.push(at - ref);
+  }
+  latencies.sort((a, b) => a - b);
+  const firstAudio = run.firstAudioMs.slice(1).sort((a, b) => a - b); // the first turn has no history to learn from
+  const speechMinutes = (speechPositions * POSITION_STEP) / 16_000 / 60;
+  const glitchesAfter = run.glitchTimes.filter((t) => t >= warmupMs).length;
+  return {
+    glitches: run.glitchTimes.length,
+    glitchesPerMinute: speechMinutes > 0 ? glitchesAfter / speechMinutes : 0,
+    latencyP50: percentile(latencies, 0.5),
+    latencyP95: percentile(latencies, 0.95),
+    firstAudioP50: percentile(firstAudio, 0.5),
+    firstAudioMax: firstAudio.length ? firstAudio[firstAudio.length - 1]! : Number.NaN,
+    clicks: run.clicks,
+    maxEdgeStep: run.maxEdgeStep,
+    lost: run.lost,
+  };
+}
+
+/** Drift of a monologue: median (play − generation) over its last minute minus over the first minute after warm-up. */
+export function driftMs(trace: Trace, run: Run, warmupMs: number): number {
+  const sendOf = new Float64Array(run.playTimes.length).fill(Number.NaN);
+  for (const c of trace.chunks) {
+    // A chunk leaves when its last sample has been generated: sample n was generated (end − n)/16 ms earlier.
+    for (let k = Math.ceil(c.start / POSITION_STEP); k * POSITION_STEP < c.start + c.length; k++) {
+      sendOf[k] = c.sendMs - (c.start + c.length - k * POSITION_STEP) / 16;
+    }
+  }
+  const delays: Array<[number, number]> = [];
+  for (let k = 0; k < run.playTimes.length; k++) {
+    const at = run.playTimes[k]!;
+    if (at >= warmupMs) delays.push([at, at - sendOf[k]!]);
+  }
+  if (delays.length === 0) return Number.NaN;
+  const first = delays[0]![0];
+  const last = delays[delays.length - 1]![0];
+  const early = delays.filter(([at]) => at < first + 60_000).map(([, d]) => d);
+  const late = delays.filter(([at]) => at > last - 60_000).map(([, d]) => d);
+  return median(late) - median(early);
+}
+
+function median(values: number[]): number {
+  return percentile(
+    values.sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}

@@ -1,0 +1,425 @@
+/**
+ * The playback jitter buffer: agent audio in (Int16 at 16 kHz, in chunks of any size, at any time), a steady
+ * Float32 stream out, with an adaptive start delay, click-free concealment, barge-in flush and drift slipping.
+ * @module
+ */
+import { DriftEstimator } from './drift-estimator.ts';
+import { LatenessHistory } from './lateness-history.ts';
+
+/** The buffer's sample rate: the wire format's. */
+export const JITTER_BUFFER_RATE = 16_000;
+const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
+
+/** Options of {@link JitterBuffer}. Every field has a default ({@link JITTER_BUFFER_DEFAULTS}). */
+export interface JitterBufferOptions {
+  /**
+   * Audio the buffer can hold, in seconds (a whole response may arrive at once). Preallocated: 2 bytes a sample.
+   * Audio beyond it is dropped and counted in `overflowSamples`.
+   * @default 120
+   */
+  capacitySeconds: number;
+  /** Start delay of the first turn, before any lateness has been measured, in ms. @default 40 */
+  initialTargetMs: number;
+  /** Least start delay, in ms. @default 10 */
+  minTargetMs: number;
+  /**
+   * Greatest start delay, in ms: the conversational budget. A reply that starts later than this feels slow, so
+   * beyond it the buffer accepts an occasional glitch (a stall longer than this) instead of more delay.
+   * @default 420
+   */
+  maxTargetMs: number;
+  /** Added to the learned lateness, in ms. @default 10 */
+  marginMs: number;
+  /** Added to the learned lateness, as a fraction of it (the next stall may be longer than the last). @default 0.35 */
+  headroom: number;
+  /** Half-life of a turn's lateness in the target, in ms. @default 120000 */
+  latenessHalfLifeMs: number;
+  /** Length of every fade (underrun, resume, turn start and end, flush), in ms; at most 5. @default 4 */
+  fadeMs: number;
+  /** The queue must stay empty this long (ms) before a turn counts as over (`speaking` becomes false). @default 300 */
+  turnGapMs: number;
+  /**
+   * Audio that resumes after a turn ended counts as that turn's lateness (a stall, not a new reply) when it is at
+   * most this late (ms) against the turn's clock.
+   * @default 800
+   */
+  maxLatenessMs: number;
+  /** Samples at or below this magnitude (full scale 1) are silence, where drift may drop or repeat one. @default 0.002 */
+  silenceThreshold: number;
+}
+
+export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
+  capacitySeconds: 120,
+  initialTargetMs: 40,
+  minTargetMs: 10,
+  maxTargetMs: 420,
+  marginMs: 10,
+  headroom: 0.35,
+  latenessHalfLifeMs: 120_000,
+  fadeMs: 4,
+  turnGapMs: 300,
+  maxLatenessMs: 800,
+  silenceThreshold: 0.002,
+};
+
+/** Figures of a {@link JitterBuffer}; the same fields as the playback worklet's `PlaybackStats`. */
+export interface JitterBufferStats {
+  /** Audio queued and not yet played, ms. */
+  queuedMs: number;
+  /** The current (or next) turn's start delay, ms. */
+  targetMs: number;
+  /** Times the queue ran dry in the middle of a turn and audio came back. */
+  underruns: number;
+  /** Time played as concealment (silence) in those underruns, ms. */
+  lateMs: number;
+  /** Samples taken from the queue so far: the exact play position in received audio (silence slips included). */
+  playedSamples: number;
+  /** Samples received so far. */
+  receivedSamples: number;
+  /** Samples dropped by flushes. */
+  flushedSamples: number;
+  /** Samples dropped because the buffer was full. */
+  overflowSamples: number;
+}
+
+const IDLE = 0;
+const WAITING = 1;
+const PLAYING = 2;
+const FLUSHING = 3;
+type State = typeof IDLE | typeof WAITING | typeof PLAYING | typeof FLUSHING;
+
+/** Silent samples that must have been played before a drift slip: the slip never lands next to speech. */
+const SILENT_RUN_BEFORE_SLIP = 32;
+/** Drift (in samples) tolerated before slipping; below it, estimator noise would make slips for nothing. */
+const SLIP_DEADBAND = 16;
+
+/**
+ * An adaptive jitter buffer for one stream of agent speech.
+ *
+ * **Turns.** The audio carries no markers. A turn starts with the first audio after the buffer was idle; it ends
+ * when the queue has stayed empty for `turnGapMs` (or on {@link flush}). Audio that comes back after that, no more
+ * than `maxLatenessMs` behind the old turn's clock, counts as that turn's lateness (a stall) but still starts a
+ * new turn.
+ *
+ * **Target delay, per turn.** A turn starts playing `target` ms after its first audio arrived (or at once when
+ * the source is clearly ahead of real time: queued audio ≥ target + the largest chunk seen). Within a turn, the
+ * lateness of each arrival is `arrival − (turnFirstArrival + mediaTimeOfItsFirstSample)`: how much later than a
+ * perfectly paced, instant network it came. The turn's worst lateness goes into {@link LatenessHistory}, and the
+ * next turn's target is the decayed worst of recent turns × (1 + `headroom`) + `marginMs`, at most `maxTargetMs`. This covers cumulative lateness (a
+ * source slower than real time, a stall) as well as jitter, which a percentile of inter-arrival jitter cannot
+ * without time-stretching.
+ *
+ * **Concealment.** When the queue runs dry mid-turn the last `fadeMs` of audio fade out (the gain follows the
+ * queue down), silence plays, and the audio fades back in when data returns, after rebuffering up to `target`.
+ * Every start and end is faded, so no edge is ever a step.
+ *
+ * **Drift.** A {@link DriftEstimator} follows the sender's clock; the buffer drops or repeats single samples
+ * only inside silence (after {@link SILENT_RUN_BEFORE_SLIP} silent samples) to keep the delay where it started.
+ *
+ * Real-time use: the constructor allocates everything; `push`, `pull`, `flush`, `readStats` allocate nothing.
+ * Not thread-safe: one owner (the playback worklet) calls everything.
+ */
+export class JitterBuffer {
+  readonly #options: JitterBufferOptions;
+  readonly #ring: Int16Array;
+  readonly #history: LatenessHistory;
+  readonly #drift = new DriftEstimator();
+  readonly #fadeSamples: number;
+  readonly #silence: number;
+
+  #read = 0;
+  #queued = 0;
+  #state: State = IDLE;
+  #speaking = false;
+  #gain = 0;
+
+  // The open turn (its clock: first arrival + media received), if any.
+  #turnOpen = false;
+  #turnFirstArrivalMs = 0;
+  #turnMedia = 0;
+  #turnWorstLateness = 0;
+  #turnLargestChunk = 0;
+  #previousLargestChunk = 0;
+  #lastArrivalMs = 0;
+  #targetMs: number;
+
+  // Playout.
+  #startAtMs = 0;
+  #dry = false;
+  #dryStartMs = 0;
+  #drySamples = 0;
+  #flushTail = 0;
+  #silentRun = 0;
+  #slipped = 0;
+
+  // Figures.
+  #received = 0;
+  #played = 0;
+  #flushed = 0;
+  #overflow = 0;
+  #underruns = 0;
+  #lateMs = 0;
+
+  constructor(options: Partial<JitterBufferOptions> = {}) {
+    this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
+    const o = this.#options;
+    if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('JitterBuffer: fadeMs must be in (0, 5]');
+    this.#ring = new Int16Array(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
+    this.#history = new LatenessHistory(o.latenessHalfLifeMs);
+    this.#fadeSamples = Math.round(o.fadeMs * SAMPLES_PER_MS);
+    this.#silence = Math.floor(o.silenceThreshold * 32_768);
+    this.#targetMs = o.initialTargetMs;
+  }
+
+  /** True from the first played sample of a turn to its end (queue empty for `turnGapMs`, or a flush). */
+  get speaking(): boolean {
+    return this.#speaking;
+  }
+
+  /** Samples queued (including a flush's fade tail). */
+  get queuedSamples(): number {
+    return this.#queued;
+  }
+
+  /** Samples taken from the queue so far (see {@link JitterBufferStats.playedSamples}). */
+  get playedSamples(): number {
+    return this.#played;
+  }
+
+  /**
+   * Queues `samples` (16 kHz Int16) that arrived at `arrivalMs` (the clock `pull` uses). The array is copied and
+   * may be reused at once. Returns how many samples were accepted (fewer only if the buffer is full).
+   */
+  push(samples: Int16Array, arrivalMs: number): number {
+    const length = samples.length;
+    if (length === 0) return 0;
+    this.#received += length;
+    this.#noteArrival(length, arrivalMs);
+
+    const capacity = this.#ring.length;
+    const accepted = Math.min(length, capacity - this.#queued);
+    this.#overflow += length - accepted;
+    const write = (this.#read + this.#queued) % capacity;
+    if (accepted === length && write + length <= capacity) this.#ring.set(samples, write);
+    else {
+      // Wraps or overflows: copy by hand, since `subarray` would allocate a view.
+      for (let i = 0, w = write; i < accepted; i++, w = w + 1 === capacity ? 0 : w + 1) this.#ring[w] = samples[i]!;
+    }
+    this.#queued += accepted;
+    return accepted;
+  }
+
+  /**
+   * Writes `length` samples of output (Float32, 16 kHz) into `out[0…length)`, the first of which plays at `nowMs`.
+   * Call it with consecutive blocks; `nowMs` must not go backwards.
+   */
+  pull(out: Float32Array, length: number, nowMs: number): void {
+    for (let i = 0; i < length; i++) out[i] = this.#next(nowMs + i / SAMPLES_PER_MS);
+  }
+
+  /**
+   * Barge-in: drops everything queued except a fade of `fadeMs` (so the output reaches 0 within it) and ends the
+   * turn. Returns the samples dropped. The final play position of the flushed audio is
+   * `playedSamples + queuedSamples` right after this call (the fade tail still plays).
+   */
+  flush(): number {
+    let dropped: number;
+    if (this.#state === PLAYING && !this.#dry && this.#queued > 0) {
+      this.#flushTail = Math.min(this.#queued, this.#fadeSamples);
+      dropped = this.#queued - this.#flushTail;
+      this.#queued = this.#flushTail;
+      this.#state = FLUSHING;
+    } else if (this.#state === FLUSHING) {
+      dropped = this.#queued - this.#flushTail;
+      this.#queued = this.#flushTail;
+    } else {
+      dropped = this.#queued;
+      this.#queued = 0;
+      this.#state = IDLE;
+      this.#gain = 0;
+    }
+    this.#flushed += dropped;
+    this.#speaking = false;
+    this.#dry = false;
+    this.#closeTurn(this.#lastArrivalMs);
+    return dropped;
+  }
+
+  /** Copies the figures into `into` (no allocation). */
+  readStats(into: JitterBufferStats): void {
+    into.queuedMs = this.#queued / SAMPLES_PER_MS;
+    into.targetMs = this.#targetMs;
+    into.underruns = this.#underruns;
+    into.lateMs = this.#lateMs;
+    into.playedSamples = this.#played;
+    into.receivedSamples = this.#received;
+    into.flushedSamples = this.#flushed;
+    into.overflowSamples = this.#overflow;
+  }
+
+  /** Forgets everything, figures included (a new session). */
+  reset(): void {
+    this.#read = this.#queued = 0;
+    this.#state = IDLE;
+    this.#speaking = this.#dry = this.#turnOpen = false;
+    this.#gain = this.#flushTail = this.#silentRun = this.#slipped = this.#drySamples = 0;
+    this.#previousLargestChunk = 0;
+    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateMs = 0;
+    this.#history.clear();
+    this.#targetMs = this.#options.initialTargetMs;
+  }
+
+  // ---- arrivals -----------------------------------------------------------------------------------------------
+
+  #noteArrival(length: number, arrivalMs: number): void {
+    if (this.#turnOpen && this.#state === IDLE) {
+      // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
+      // turn's clock it was a stall: learn from it, then start afresh either way.
+      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
+      if (lateness <= this.#options.maxLatenessMs) this.#turnWorstLateness = Math.max(this.#turnWorstLateness, lateness);
+      this.#closeTurn(arrivalMs);
+    }
+    if (!this.#turnOpen) this.#openTurn(arrivalMs);
+    else {
+      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
+      if (lateness > this.#turnWorstLateness) this.#turnWorstLateness = lateness;
+      this.#drift.observe(lateness, this.#turnMedia);
+    }
+    this.#turnMedia += length;
+    if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
+    this.#lastArrivalMs = arrivalMs;
+
+    if (this.#state === IDLE) {
+      this.#state = WAITING;
+      this.#startAtMs = arrivalMs + this.#targetMs;
+    } else if (this.#state === PLAYING && this.#dry) {
+      // Audio came back mid-turn: an underrun. Rebuffer up to the target before fading back in.
+      this.#underruns++;
+      this.#lateMs += arrivalMs - this.#dryStartMs;
+      this.#dry = false;
+      this.#state = WAITING;
+      this.#startAtMs = arrivalMs + this.#targetMs;
+    }
+  }
+
+  #openTurn(arrivalMs: number): void {
+    const o = this.#options;
+    this.#turnOpen = true;
+    this.#turnFirstArrivalMs = arrivalMs;
+    this.#turnMedia = 0;
+    this.#turnWorstLateness = 0;
+    this.#turnLargestChunk = 0;
+    this.#slipped = 0;
+    this.#drift.reset();
+    this.#drift.observe(0, 0);
+    const learned = this.#history.empty ? o.initialTargetMs : this.#history.worstMs(arrivalMs) * (1 + o.headroom) + o.marginMs;
+    this.#targetMs = Math.min(o.maxTargetMs, Math.max(o.minTargetMs, learned));
+  }
+
+  #closeTurn(nowMs: number): void {
+    if (!this.#turnOpen) return;
+    this.#turnOpen = false;
+    this.#history.record(Math.max(0, this.#turnWorstLateness), nowMs);
+    this.#previousLargestChunk = this.#turnLargestChunk;
+  }
+
+  // ---- playout ------------------------------------------------------------------------------------------------
+
+  /** The next output sample, played at `t` ms. */
+  #next(t: number): number {
+    if (this.#state === WAITING) {
+      if (t < this.#startAtMs && !this.#clearlyAhead()) return 0;
+      this.#state = PLAYING;
+      this.#speaking = true;
+    }
+    if (this.#state === IDLE) return 0;
+    if (this.#queued === 0) return this.#conceal(t);
+
+    const capacity = this.#ring.length;
+    let value = this.#ring[this.#read]!;
+    const silent = value <= this.#silence && value >= -this.#silence;
+    if (silent && this.#state === PLAYING) {
+      if (++this.#silentRun > SILENT_RUN_BEFORE_SLIP) value = this.#slip(value);
+    } else this.#silentRun = 0;
+
+    // Consume after a possible slip (a repeat leaves the sample queued for the next call).
+    if (this.#silentRun !== -1) {
+      this.#read = this.#read + 1 === capacity ? 0 : this.#read + 1;
+      this.#queued--;
+      this.#played++;
+    } else this.#silentRun = 0;
+
+    // The gain rises by one fade step a sample and never exceeds what is left to play over the fade length, so
+    // it reaches exactly 0 on the last queued sample, whatever happens next.
+    const left = this.#state === FLUSHING ? --this.#flushTail : this.#queued;
+    let gain = this.#gain + 1 / this.#fadeSamples;
+    if (gain > 1) gain = 1;
+    const ceiling = left / this.#fadeSamples;
+    if (gain > ceiling) gain = ceiling;
+    this.#gain = gain;
+    if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush(t);
+    return (value * gain) / 32_768;
+  }
+
+  /** The queue is empty while playing: silence, and perhaps the end of the turn. */
+  #conceal(t: number): number {
+    this.#gain = 0;
+    this.#silentRun = 0;
+    if (this.#state === FLUSHING) {
+      this.#endFlush(t);
+      return 0;
+    }
+    if (!this.#dry) {
+      this.#dry = true;
+      this.#dryStartMs = t;
+      this.#drySamples = 0;
+    }
+    if (++this.#drySamples >= this.#options.turnGapMs * SAMPLES_PER_MS) {
+      this.#dry = false;
+      this.#state = IDLE;
+      this.#speaking = false;
+    }
+    return 0;
+  }
+
+  #endFlush(t: number): void {
+    this.#gain = 0;
+    if (this.#queued > 0) {
+      // Audio of the next reply arrived during the fade; its turn opened then, so it waits for its own target.
+      this.#state = WAITING;
+      this.#startAtMs = Math.max(t, this.#turnFirstArrivalMs + this.#targetMs);
+    } else this.#state = IDLE;
+  }
+
+  /** A source this far ahead of real time cannot be late for the next `target` ms: start now. */
+  #clearlyAhead(): boolean {
+    const largestChunk = Math.max(this.#turnLargestChunk, this.#previousLargestChunk);
+    return this.#queued >= this.#targetMs * SAMPLES_PER_MS + largestChunk;
+  }
+
+  /**
+   * Inside silence: drops this sample (returns the next, also silent one) or repeats it, by one sample, when the
+   * sender's clock has drifted. Marks a repeat by setting #silentRun to -1, which tells #next not to consume.
+   */
+  #slip(value: number): number {
+    const wanted = Math.round(this.#drift.driftMs * SAMPLES_PER_MS) - this.#slipped;
+    if (wanted > SLIP_DEADBAND) {
+      this.#slipped++;
+      this.#silentRun = -1;
+      return value;
+    }
+    if (wanted < -SLIP_DEADBAND && this.#queued > 1) {
+      const nextIndex = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
+      const next = this.#ring[nextIndex]!;
+      if (next <= this.#silence && next >= -this.#silence) {
+        this.#slipped--;
+        this.#read = nextIndex;
+        this.#queued--;
+        this.#played++;
+        this.#silentRun = 0;
+        return next;
+      }
+    }
+    return value;
+  }
+}
