@@ -1,0 +1,115 @@
+/**
+ * Drives a VoiceClient inside the page through `window.SavantsVoice` (the demo exposes it with `?debug`), with the
+ * browser's voice processing off so the fixtures arrive unaltered, and records every event with its time.
+ */
+import type { Page } from '@playwright/test';
+import type { VoiceServer } from '../packages/server/src/index.ts';
+
+export interface RecordedEvent {
+  type: string;
+  at: number;
+  code?: string;
+  detail?: unknown;
+}
+
+declare global {
+  interface Window {
+    __events: RecordedEvent[];
+  }
+}
+
+export interface CallOptions {
+  agent?: 'echo' | 'loopback' | 'tone';
+  apiKey?: string;
+  /** More client options (JSON-serialisable). */
+  options?: Record<string, unknown>;
+}
+
+/** Creates `window.voiceClient`, records its events and connects. Resolves with the page time of `connected`, or the error code. */
+export async function connectCall(
+  page: Page,
+  server: VoiceServer,
+  call: CallOptions = {},
+): Promise<{ connectedAt?: number; errorCode?: string }> {
+  const wsUrl = `${server.wsUrl}${call.agent ? `?agent=${call.agent}` : ''}`;
+  return page.evaluate(
+    async ({ baseUrl, wsUrl, apiKey, options }) => {
+      const sdk = window.SavantsVoice;
+      if (!sdk) throw new Error('the demo did not expose the SDK (?debug)');
+      const client = new sdk.VoiceClient({
+        baseUrl,
+        wsUrl,
+        apiKey,
+        echoCancellation: false,
+        noiseSuppression: false,
+        autoGainControl: false,
+        ...options,
+      });
+      window.voiceClient = client;
+      window.__events ??= [];
+      const types = [
+        'statechange',
+        'connected',
+        'disconnected',
+        'error',
+        'reconnecting',
+        'reconnected',
+        'agentspeakingstart',
+        'agentspeakingend',
+        'audioblocked',
+        'devicechange',
+        'message',
+      ];
+      for (const type of types) {
+        client.addEventListener(type, (event: Event) => {
+          const detail = (event as CustomEvent<unknown>).detail;
+          const code = detail instanceof Error ? (detail as Error & { code: string }).code : undefined;
+          window.__events.push({
+            type,
+            at: performance.now(),
+            ...(code ? { code } : {}),
+            detail: detail instanceof Error ? detail.message : JSON.parse(JSON.stringify(detail ?? null)),
+          });
+        });
+      }
+      try {
+        await client.connect();
+        return { connectedAt: performance.now() };
+      } catch (error) {
+        return { errorCode: (error as { code?: string }).code ?? String(error) };
+      }
+    },
+    { baseUrl: server.url, wsUrl, apiKey: call.apiKey ?? server.devApiKey, options: call.options ?? {} },
+  );
+}
+
+export function events(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => window.__events ?? []);
+}
+
+/** Disconnects and resolves with the page time at which `disconnect()` was called. */
+export function disconnectCall(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const at = performance.now();
+    await window.voiceClient?.disconnect();
+    return at;
+  });
+}
+
+/**
+ * Runs a real-time measurement up to `attempts` times while it reports a capture hole (Chromium's fake device
+ * drops ~10 ms about once in ten runs). Two holed runs out of three is a finding, not noise: the test then fails.
+ */
+export async function withHoleRetry<T extends { holes: number }>(
+  label: string,
+  run: (attempt: number) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  let last: T | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    last = await run(attempt);
+    if (last.holes === 0) return last;
+    console.log(`${label}: attempt ${attempt} captured ${last.holes} hole(s) in the fake microphone's audio; retrying`);
+  }
+  return last!;
+}

@@ -1,0 +1,172 @@
+/**
+ * Instruments a page before any of its scripts run (`context.addInitScript(installProbe)`): counts every
+ * AudioContext, WebSocket, microphone track, AudioWorkletNode and token request the page creates, so a test can
+ * tell what is still alive; and taps audio inside the SDK's own AudioContext (the microphone source and the
+ * playback worklet's output) with a recorder worklet, stamped with the context's frame clock.
+ * This is test instrumentation, not a fake: every object is the browser's real one, only observed.
+ */
+
+export interface ProbeCounts {
+  contexts: number;
+  liveContexts: number;
+  sockets: number;
+  liveSockets: number;
+  tracks: number;
+  liveTracks: number;
+  workletNodes: number;
+  liveWorkletNodes: number;
+  tokenRequests: number;
+}
+
+export interface TapRecording {
+  sampleRate: number;
+  /** Context frame of the first recorded sample. */
+  startFrame: number;
+  samples: number[];
+}
+
+declare global {
+  interface Window {
+    __probe: {
+      contexts: AudioContext[];
+      sockets: WebSocket[];
+      tracks: MediaStreamTrack[];
+      workletNodes: { node: AudioWorkletNode; name: string }[];
+      sources: { node: MediaStreamAudioSourceNode; context: BaseAudioContext }[];
+      tokenRequests: number;
+      counts(): ProbeCounts;
+      /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
+      startTaps(seconds: number): Promise<void>;
+      stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
+    };
+  }
+}
+
+/** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
+export function installProbe(): void {
+  const probe = {
+    contexts: [] as AudioContext[],
+    sockets: [] as WebSocket[],
+    tracks: [] as MediaStreamTrack[],
+    workletNodes: [] as { node: AudioWorkletNode; name: string }[],
+    sources: [] as { node: MediaStreamAudioSourceNode; context: BaseAudioContext }[],
+    tokenRequests: 0,
+    taps: null as null | { input: AudioWorkletNode; output: AudioWorkletNode; sink: GainNode },
+  };
+
+  const NativeAudioContext = window.AudioContext;
+  window.AudioContext = class extends NativeAudioContext {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      probe.contexts.push(this);
+    }
+  };
+  const NativeWebSocket = window.WebSocket;
+  const ProbedWebSocket = class extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      probe.sockets.push(this);
+    }
+  };
+  window.WebSocket = ProbedWebSocket;
+  const NativeWorkletNode = window.AudioWorkletNode;
+  window.AudioWorkletNode = class extends NativeWorkletNode {
+    constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
+      super(context, name, options);
+      if (!name.startsWith('e2e-')) probe.workletNodes.push({ node: this, name });
+    }
+  };
+  const getUserMedia = MediaDevices.prototype.getUserMedia;
+  MediaDevices.prototype.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
+    const stream = await getUserMedia.call(this, constraints);
+    probe.tracks.push(...stream.getTracks());
+    return stream;
+  };
+  const createSource = AudioContext.prototype.createMediaStreamSource;
+  NativeAudioContext.prototype.createMediaStreamSource = function (this: AudioContext, stream: MediaStream) {
+    const node = createSource.call(this, stream);
+    probe.sources.push({ node, context: this });
+    return node;
+  };
+  const nativeFetch = window.fetch;
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input instanceof Request ? input.url : input).includes('/api/websocket-voice/token')) probe.tokenRequests++;
+    return nativeFetch(input, init);
+  };
+
+  // The recorder: copies its input into a preallocated buffer; posts it when asked. Test-only code.
+  const tapSource = `
+    class Tap extends AudioWorkletProcessor {
+      constructor(options) { super(); this.buf = new Float32Array(options.processorOptions.capacity); this.n = 0; this.start = -1;
+        this.port.onmessage = () => this.port.postMessage({ startFrame: this.start, samples: this.buf.subarray(0, this.n) }); }
+      process(inputs) {
+        const ch = inputs[0] && inputs[0][0];
+        if (this.start < 0) this.start = currentFrame;
+        const len = 128;
+        if (this.n + len <= this.buf.length) { if (ch) this.buf.set(ch, this.n); this.n += len; }
+        return true;
+      }
+    }
+    registerProcessor('e2e-tap', Tap);`;
+
+  const api = {
+    counts(): ProbeCounts {
+      return {
+        contexts: probe.contexts.length,
+        liveContexts: probe.contexts.filter((c) => c.state !== 'closed').length,
+        sockets: probe.sockets.length,
+        liveSockets: probe.sockets.filter((s) => s.readyState !== WebSocket.CLOSED).length,
+        tracks: probe.tracks.length,
+        liveTracks: probe.tracks.filter((t) => t.readyState === 'live').length,
+        workletNodes: probe.workletNodes.length,
+        liveWorkletNodes: probe.workletNodes.filter((w) => w.node.context.state !== 'closed').length,
+        tokenRequests: probe.tokenRequests,
+      };
+    },
+    async startTaps(seconds: number): Promise<void> {
+      const context = [...probe.contexts].reverse().find((c) => c.state !== 'closed');
+      const playback = [...probe.workletNodes].reverse().find((w) => w.name.startsWith('savants-playback') && w.node.context === context);
+      const source = [...probe.sources].reverse().find((s) => s.context === context);
+      if (!context || !playback || !source) throw new Error('no live call to tap');
+      const url = URL.createObjectURL(new Blob([tapSource], { type: 'text/javascript' }));
+      await context.audioWorklet.addModule(url);
+      const capacity = Math.ceil((seconds * context.sampleRate) / 128) * 128;
+      const make = () =>
+        new NativeWorkletNode(context, 'e2e-tap', {
+          numberOfInputs: 1,
+          numberOfOutputs: 1,
+          channelCount: 1,
+          channelCountMode: 'explicit',
+          processorOptions: { capacity },
+        });
+      const input = make();
+      const output = make();
+      // A silent sink keeps both taps in the rendered graph.
+      const sink = context.createGain();
+      sink.gain.value = 0;
+      input.connect(sink);
+      output.connect(sink);
+      sink.connect(context.destination);
+      source.node.connect(input);
+      playback.node.connect(output);
+      probe.taps = { input, output, sink };
+    },
+    async stopTaps(): Promise<{ input: TapRecording; output: TapRecording }> {
+      const taps = probe.taps;
+      if (!taps) throw new Error('taps not started');
+      const read = (node: AudioWorkletNode) =>
+        new Promise<TapRecording>((resolve) => {
+          node.port.onmessage = (event: MessageEvent<{ startFrame: number; samples: Float32Array }>) =>
+            resolve({ sampleRate: node.context.sampleRate, startFrame: event.data.startFrame, samples: Array.from(event.data.samples) });
+          node.port.postMessage('dump');
+        });
+      const [input, output] = await Promise.all([read(taps.input), read(taps.output)]);
+      taps.input.disconnect();
+      taps.output.disconnect();
+      taps.sink.disconnect();
+      probe.taps = null;
+      return { input, output };
+    },
+  };
+  window.__probe = Object.assign(probe, api);
+}

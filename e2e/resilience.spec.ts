@@ -1,0 +1,124 @@
+/**
+ * The call survives the server going away, fails cleanly on bad credentials and a refused microphone, and leaks
+ * nothing over many calls. Live objects are counted by the page probe (e2e/page-probe.ts) and the server's stats.
+ */
+import type { Page } from '@playwright/test';
+import { connectCall, disconnectCall, events } from './call.ts';
+import { expect, test } from './fixtures.ts';
+
+async function counts(page: Page) {
+  return page.evaluate(() => window.__probe.counts());
+}
+
+/** Audio both ways over `ms`: bytes the client sent and received, and the loudest output level it reported. */
+async function flowOver(page: Page, ms: number): Promise<{ sentBytes: number; receivedBytes: number; outputDb: number }> {
+  return page.evaluate(async (ms) => {
+    const client = window.voiceClient!;
+    let outputDb = Number.NEGATIVE_INFINITY;
+    const onLevel = (event: CustomEvent<{ source: string; rmsDb: number }>) => {
+      if (event.detail.source === 'output') outputDb = Math.max(outputDb, event.detail.rmsDb);
+    };
+    client.addEventListener('level', onLevel);
+    const before = client.stats;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const after = client.stats;
+    client.removeEventListener('level', onLevel);
+    return { sentBytes: after.bytesSent - before.bytesSent, receivedBytes: after.bytesReceived - before.bytesReceived, outputDb };
+  }, ms);
+}
+
+test('the server stops mid-call and comes back: the client reconnects by itself and audio flows both ways again', async ({
+  startServer,
+  openPage,
+}) => {
+  const server = await startServer({ agent: 'loopback' });
+  const page = await openPage({ mic: 'tone440', loop: true });
+  expect((await connectCall(page, server, { agent: 'loopback' })).errorCode).toBeUndefined();
+  const before = await flowOver(page, 1000);
+  await server.stop();
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'reconnecting'));
+  await page.waitForTimeout(1500);
+  await server.start();
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'reconnected'), undefined, { timeout: 20_000 });
+  const after = await flowOver(page, 1500);
+  const log = await events(page);
+  console.log(
+    `reconnect: before ${before.sentBytes} B out / ${before.receivedBytes} B in per 1 s; after ${after.sentBytes} B out / ${after.receivedBytes} B in per 1.5 s, ` +
+      `output ${after.outputDb.toFixed(1)} dBFS; ${log.filter((e) => e.type === 'reconnecting').length} reconnecting event(s)`,
+  );
+  expect(await page.evaluate(() => window.voiceClient!.state)).toBe('connected');
+  expect(log.some((e) => e.type === 'disconnected')).toBe(false);
+  // 1.5 s of 16 kHz Int16 is 48,000 bytes each way; allow for the jitter buffer's start and frame boundaries.
+  expect(after.sentBytes).toBeGreaterThan(40_000);
+  expect(after.receivedBytes).toBeGreaterThan(40_000);
+  // The looped-back 440 Hz tone is played: about -9 dBFS RMS.
+  expect(after.outputDb).toBeGreaterThan(-20);
+  expect(server.stats().sessions).toBe(1);
+  await disconnectCall(page);
+});
+
+test('a wrong API key fails with AUTHENTICATION_FAILED and no retry loop', async ({ startServer, openPage }) => {
+  const server = await startServer();
+  const page = await openPage({ mic: 'tone440', loop: true });
+  const { errorCode } = await connectCall(page, server, { apiKey: 'sk_wrong_key' });
+  expect(errorCode).toBe('AUTHENTICATION_FAILED');
+  // Long enough for the default backoff (0.5 s, then 1 s) to have retried twice if it were going to.
+  await page.waitForTimeout(2000);
+  const log = await events(page);
+  expect(log.filter((e) => e.type === 'error').map((e) => e.code)).toEqual(['AUTHENTICATION_FAILED']);
+  expect(log.filter((e) => e.type === 'reconnecting')).toHaveLength(0);
+  expect(log.filter((e) => e.type === 'disconnected')).toHaveLength(1);
+  const live = await counts(page);
+  expect(live.tokenRequests).toBe(1);
+  expect(live).toMatchObject({ liveContexts: 0, liveSockets: 0, liveTracks: 0, liveWorkletNodes: 0 });
+  expect(await page.evaluate(() => window.voiceClient!.state)).toBe('error');
+});
+
+test('a refused microphone fails with MIC_PERMISSION_DENIED and releases the rest', async ({ startServer, openPage }) => {
+  const server = await startServer();
+  const page = await openPage({ mic: 'tone440', grantMicrophone: false });
+  const { errorCode } = await connectCall(page, server);
+  expect(errorCode).toBe('MIC_PERMISSION_DENIED');
+  const log = await events(page);
+  expect(log.filter((e) => e.type === 'error').map((e) => e.code)).toEqual(['MIC_PERMISSION_DENIED']);
+  expect(log.filter((e) => e.type === 'disconnected')).toHaveLength(1);
+  await expect.poll(() => counts(page)).toMatchObject({ liveContexts: 0, liveSockets: 0, liveTracks: 0, liveWorkletNodes: 0 });
+  await expect.poll(() => server.stats().sockets).toBe(0);
+});
+
+test('30 connect/disconnect cycles in one page leave no AudioContext, track, socket or worklet node alive', async ({
+  startServer,
+  openPage,
+}) => {
+  const CYCLES = 30;
+  const server = await startServer();
+  const page = await openPage({ mic: 'tone440', loop: true });
+  expect((await connectCall(page, server)).errorCode).toBeUndefined();
+  await disconnectCall(page);
+  const failures = await page.evaluate(async (cycles) => {
+    const client = window.voiceClient!;
+    const errors: string[] = [];
+    for (let i = 1; i < cycles; i++) {
+      try {
+        await client.connect();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } catch (error) {
+        errors.push(String((error as { code?: string }).code ?? error));
+      }
+      await client.disconnect();
+    }
+    return errors;
+  }, CYCLES);
+  expect(failures).toEqual([]);
+  const log = await events(page);
+  expect(log.filter((e) => e.type === 'connected')).toHaveLength(CYCLES);
+  expect(log.filter((e) => e.type === 'disconnected')).toHaveLength(CYCLES);
+  // Sockets finish their closing handshake asynchronously: poll briefly.
+  await expect.poll(() => counts(page)).toMatchObject({ liveContexts: 0, liveSockets: 0, liveTracks: 0, liveWorkletNodes: 0 });
+  const total = await counts(page);
+  console.log(
+    `30 cycles: ${total.contexts} AudioContexts, ${total.sockets} sockets, ${total.tracks} tracks, ${total.workletNodes} worklet nodes created; none alive`,
+  );
+  expect(total).toMatchObject({ contexts: CYCLES, sockets: CYCLES, tracks: CYCLES, workletNodes: 2 * CYCLES });
+  await expect.poll(() => server.stats()).toMatchObject({ sessions: 0, pendingSockets: 0, sockets: 0 });
+});

@@ -1,0 +1,19 @@
+/** Aligns the page's two audio taps (microphone source, playback output) on the AudioContext's frame clock. */
+import type { TapRecording } from './page-probe.ts';
+
+export interface AlignedTaps {
+  sampleRate: number;
+  /** Both signals indexed by the same context frame (offset by the earlier tap's start). */
+  input: Float32Array;
+  output: Float32Array;
+}
+
+export function alignTaps(input: TapRecording, output: TapRecording): AlignedTaps {
+  const origin = Math.min(input.startFrame, output.startFrame);
+  const place = (tap: TapRecording) => {
+    const out = new Float32Array(tap.startFrame - origin + tap.samples.length);
+    out.set(tap.samples, tap.startFrame - origin);
+    return out;
+  };
+  return { sampleRate: input.sampleRate, input: place(input), output: place(output) };
+}

@@ -1,0 +1,75 @@
+/** The AudioContext lifecycle in real Chromium (launched with the autoplay policy off, so contexts may run). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AudioContextKeeper, createAudioContext, onNextUserGesture, resumeAudioContext } from '../../src/audio/audio-context.ts';
+
+const contexts: AudioContext[] = [];
+afterEach(async () => {
+  for (const context of contexts.splice(0)) if (context.state !== 'closed') await context.close();
+});
+
+function make(): AudioContext {
+  const context = createAudioContext('interactive');
+  contexts.push(context);
+  return context;
+}
+
+describe('createAudioContext', () => {
+  it('runs at the device rate, never at the 16 kHz wire rate', async () => {
+    const context = make();
+    expect(await resumeAudioContext(context, 2000)).toBe(true);
+    expect(context.sampleRate).toBe(new AudioContext().sampleRate);
+    expect(context.sampleRate).toBeGreaterThanOrEqual(44_100);
+  });
+});
+
+describe('resumeAudioContext', () => {
+  it('reports false for a closed context instead of hanging', async () => {
+    const context = make();
+    await context.close();
+    expect(await resumeAudioContext(context, 100)).toBe(false);
+  });
+});
+
+describe('AudioContextKeeper', () => {
+  it('resumes a context that something else suspended (an OS interruption) and reports it running', async () => {
+    const context = make();
+    let running = 0;
+    const keeper = new AudioContextKeeper(context, { onBlocked: () => {}, onRunning: () => running++ }, 1000);
+    expect(await keeper.ensureRunning()).toBe(true);
+    await context.suspend();
+    await expect.poll(() => context.state).toBe('running');
+    expect(running).toBeGreaterThanOrEqual(1);
+    expect(keeper.blocked).toBe(false);
+    keeper.dispose();
+  });
+
+  it('stops watching after dispose', async () => {
+    const context = make();
+    const keeper = new AudioContextKeeper(context, { onBlocked: () => {}, onRunning: () => {} }, 1000);
+    await keeper.ensureRunning();
+    keeper.dispose();
+    await context.suspend();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(context.state).toBe('suspended');
+  });
+});
+
+describe('onNextUserGesture', () => {
+  it('fires once, on the first gesture only', () => {
+    const target = new EventTarget();
+    let calls = 0;
+    onNextUserGesture(() => calls++, target);
+    target.dispatchEvent(new Event('pointerdown'));
+    target.dispatchEvent(new Event('keydown'));
+    expect(calls).toBe(1);
+  });
+
+  it('can be cancelled', () => {
+    const target = new EventTarget();
+    let calls = 0;
+    const cancel = onNextUserGesture(() => calls++, target);
+    cancel();
+    target.dispatchEvent(new Event('click'));
+    expect(calls).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The microphone and its error mapping in real Chromium with the fake capture device (a short pulse twice a
+ * second when no WAV is given). `ended` is dispatched by hand where noted: a fake device cannot be unplugged.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { toMicrophoneError } from '../../src/audio/media-errors.ts';
+import { Microphone, openMicrophoneStream } from '../../src/audio/microphone.ts';
+
+const PROCESSING_OFF = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0)) await fn();
+});
+
+describe('toMicrophoneError', () => {
+  it.each([
+    ['NotAllowedError', 'MIC_PERMISSION_DENIED'],
+    ['SecurityError', 'MIC_PERMISSION_DENIED'],
+    ['NotFoundError', 'MIC_NOT_FOUND'],
+    ['OverconstrainedError', 'MIC_NOT_FOUND'],
+    ['NotReadableError', 'MIC_IN_USE'],
+    ['AbortError', 'MIC_IN_USE'],
+  ])('maps a DOMException %s to %s', (name, code) => {
+    const error = toMicrophoneError(new DOMException('boom', name));
+    expect(error.code).toBe(code);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(name);
+  });
+
+  it('maps what Chromium really throws for a device id that does not exist', async () => {
+    const error = await openMicrophoneStream(PROCESSING_OFF, 'no-such-device').catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('MIC_NOT_FOUND');
+  });
+});
+
+describe('Microphone', () => {
+  async function open() {
+    const context = new AudioContext();
+    cleanup.push(() => context.close());
+    const sink = context.createGain();
+    const events: string[] = [];
+    const mic = await Microphone.open(context, sink, PROCESSING_OFF, undefined, {
+      onEnded: (id) => events.push(`ended:${id ? 'device' : 'none'}`),
+      onSwitched: (id) => events.push(`switched:${id ? 'device' : 'none'}`),
+      onError: (error) => events.push(`error:${error.code}`),
+    });
+    cleanup.push(() => mic.close());
+    return { context, mic, events };
+  }
+
+  it('opens one live mono-constrained track with voice processing as asked', async () => {
+    const { mic } = await open();
+    const track = mic.track!;
+    expect(track.readyState).toBe('live');
+    expect(track.getConstraints()).toMatchObject({
+      echoCancellation: false,
+      noiseSuppression: false,
+      autoGainControl: false,
+      channelCount: 1,
+    });
+    expect(mic.deviceId).toBeTruthy();
+  });
+
+  it('stops its track on close, and close is idempotent', async () => {
+    const { mic } = await open();
+    const track = mic.track!;
+    mic.close();
+    mic.close();
+    expect(track.readyState).toBe('ended');
+  });
+
+  it('hot-swaps the device: the new track is live before the old one stops', async () => {
+    const { mic, events } = await open();
+    const old = mic.track!;
+    await mic.setDevice(undefined);
+    expect(mic.track).not.toBe(old);
+    expect(mic.track!.readyState).toBe('live');
+    expect(old.readyState).toBe('ended');
+    expect(events).toEqual(['switched:device']);
+  });
+
+  it('keeps the old device when the new one cannot be opened', async () => {
+    const { mic } = await open();
+    const old = mic.track!;
+    await expect(mic.setDevice('no-such-device')).rejects.toMatchObject({ code: 'MIC_NOT_FOUND' });
+    expect(mic.track).toBe(old);
+    expect(old.readyState).toBe('live');
+  });
+
+  it('falls back to the default device when its track ends (ended dispatched by hand: a fake device cannot be unplugged)', async () => {
+    const { mic, events } = await open();
+    const old = mic.track!;
+    old.dispatchEvent(new Event('ended'));
+    await expect.poll(() => events).toEqual(['ended:device', 'switched:device']);
+    expect(mic.track).not.toBe(old);
+    expect(mic.track!.readyState).toBe('live');
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * End-to-end tests: the demo page in Debian Chromium with a fake microphone playing WAV fixtures, against real
+ * reference servers. One worker: real-time audio glitches under CPU contention (shared/notes/toolchain.md §3).
+ *
+ * The demo's Vite server is the `webServer`. Reference servers run inside the test process (`e2e/fixtures.ts`),
+ * one per test on a free port, because the tests stop and restart them, read their stats and their recordings.
+ */
+import { defineConfig } from '@playwright/test';
+
+export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 5199);
+
+// Workers import the reference server from source; its `@savants/voice/protocol` import needs this condition.
+// Set here, in the parent, so every worker process inherits it.
+if (!process.env.NODE_OPTIONS?.includes('@savants/source')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --conditions=@savants/source`.trim();
+}
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './e2e/global-setup.ts',
+  outputDir: './test-results/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  reporter: [['list']],
+  use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` },
+  webServer: {
+    command: 'pnpm exec vite --config vite.config.ts --logLevel warn',
+    env: { DEMO_PORT: String(DEMO_PORT) },
+    url: `http://127.0.0.1:${DEMO_PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

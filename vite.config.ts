@@ -1,0 +1,53 @@
+/**
+ * The demo page's dev server (`demo/`), used by `pnpm run demo` and the end-to-end tests.
+ * - The SDK resolves to its TypeScript source (`@savants/source` condition); the worklets are inlined by the same
+ *   plugin the library build uses.
+ * - `?build=esm` / `?build=iife` load the built files of packages/sdk/dist instead (see demo/sdk-loader.ts):
+ *   the ESM bundle through `/@fs/` (so its bare `zod` / `idb-keyval` imports resolve), the IIFE and the
+ *   self-hosted worklets as plain files under `/sdk-dist/`.
+ * - COOP/COEP headers make the page cross-origin isolated, so the SharedArrayBuffer path can be exercised.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { workletInline } from './packages/sdk/tools/worklet-inline-plugin.ts';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const sdkDist = path.join(root, 'packages/sdk/dist');
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const port = Number(process.env.DEMO_PORT ?? 5173);
+
+/** Serves packages/sdk/dist as-is under /sdk-dist/ (no transform: the IIFE must stay a classic script). */
+function serveSdkDist(): Plugin {
+  return {
+    name: 'savants-serve-sdk-dist',
+    configureServer(server) {
+      server.middlewares.use('/sdk-dist', (req, res, next) => {
+        const file = path.join(sdkDist, decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+        if (!file.startsWith(sdkDist + path.sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+        res.setHeader('Content-Type', file.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
+        res.setHeader('Cache-Control', 'no-store');
+        for (const [name, value] of Object.entries(isolation)) res.setHeader(name, value);
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root: path.join(root, 'demo'),
+  plugins: [workletInline(), serveSdkDist()],
+  resolve: {
+    conditions: ['@savants/source', ...defaultClientConditions],
+    // The demo is not a workspace package, so `@savants/voice` is found through the package directory itself.
+    alias: [{ find: /^@savants\/voice$/, replacement: path.join(root, 'packages/sdk') }],
+  },
+  define: { 'import.meta.env.VITE_SDK_DIST_URL': JSON.stringify(`/@fs${sdkDist}`) },
+  // zod and idb-keyval are plain ESM: serving them unbundled avoids a mid-test reload when the optimiser
+  // discovers them late (through the dist bundle or a dynamic import).
+  optimizeDeps: { noDiscovery: true, include: [] },
+  server: { host: '127.0.0.1', port, strictPort: true, headers: isolation, fs: { allow: [root] } },
+  preview: { host: '127.0.0.1', port, strictPort: true, headers: isolation },
+  build: { outDir: path.join(root, 'demo/dist'), emptyOutDir: true },
+});
