@@ -3,9 +3,10 @@
  * waits and the backpressure pump, so no test sleeps; sockets and HTTP are real.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { WebSocket as WS } from 'ws';
 import type { VoiceError } from '../../src/errors.ts';
 import type { WebSocketConstructor } from '../../src/options.ts';
-import { clientFor, NodeWebSocket, numberedFrame, recordingWebSocket, sequenceOf, uniqueDeviceId } from './helpers/client.ts';
+import { clientFor, numberedFrame, recordingWebSocket, sequenceOf, uniqueDeviceId } from './helpers/client.ts';
 import { jwtPayload, nextEvent } from './helpers/events.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
 import { createVoiceServer, silentLogger, type VoiceServer } from './helpers/server.ts';
@@ -208,9 +209,10 @@ describe('backpressure', () => {
     const received: Int16Array[] = [];
     // Failure injection: a real socket whose bufferedAmount the test controls, since loopback never congests.
     let congestion = 0;
-    const Congested: WebSocketConstructor = class extends (NodeWebSocket as unknown as typeof import('ws').WebSocket) {
-      override get bufferedAmount(): number {
-        return congestion;
+    const Congested: WebSocketConstructor = class extends WS {
+      constructor(url: string) {
+        super(url);
+        Object.defineProperty(this, 'bufferedAmount', { get: () => congestion });
       }
     };
     const socket = clientFor(server, { clock, WebSocket: Congested, maxBufferedAmountMs: 100 }, (s) => received.push(s));
