@@ -88,22 +88,26 @@ export interface ConnectionOptions {
    * The device API key: the SDK trades it for a token at `{baseUrl}/api/websocket-voice/token` itself.
    * For prototypes only: a key in a web page is public. Production apps use `token` or `tokenUrl`.
    * Never put in a URL, an event, a log line or a socket frame.
+   * @default undefined (one of `apiKey`, `token`, `tokenUrl` is required)
    */
   apiKey?: string;
   /**
    * The registered device id sent with `apiKey`. Without it the SDK generates one (`crypto.randomUUID()`) and keeps
    * it in `storage`. Ignored with `token` and `tokenUrl` (the app's backend owns the device id then).
+   * @default generated once per browser and kept in `storage`
    */
   deviceId?: string;
   /**
    * Returns a fresh token minted by the app's backend. Called once per connection attempt, right before the socket
    * opens; never cached. The `signal` aborts when `disconnect()` is called.
    * @example `token: async () => (await (await fetch('/voice-token', { method: 'POST' })).json()).token`
+   * @default undefined (one of `apiKey`, `token`, `tokenUrl` is required)
    */
   token?: TokenCallback;
   /**
    * A URL on the app's backend that answers `POST` (no body, cookies of the page's origin) with `{ "token": "…" }`,
    * or with the API's error envelope. Relative URLs resolve against the page.
+   * @default undefined (one of `apiKey`, `token`, `tokenUrl` is required)
    */
   tokenUrl?: string;
   /** HTTP base of the Voice API; the socket URL derives from it (`https` → `wss`, plus `/voice-stream`). @default 'https://api.thesavants.ai' */
