@@ -88,6 +88,9 @@ export interface TransportStats {
   handshakeMs: number | undefined;
 }
 
+/** `WebSocket.OPEN`, spelled out: the injected constructor need not carry the static constants. */
+const OPEN = 1;
+
 const RECONNECT_STATES: ReadonlySet<ConnectionState> = new Set(['fetching-token', 'connecting', 'authenticating', 'reconnecting']);
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
@@ -257,8 +260,9 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
       dropped.invalid++;
       return 'dropped';
     }
-    if (this.#state === 'connected') return this.#queue.send(pcm);
-    if (this.#wasConnected && RECONNECT_STATES.has(this.#state)) {
+    if (this.#state === 'connected' && this.#socket?.readyState === OPEN) return this.#queue.send(pcm);
+    // Also while a closing socket's close event is still on its way: what would be sent into it is lost, so hold it.
+    if (this.#wasConnected && (RECONNECT_STATES.has(this.#state) || this.#state === 'connected')) {
       const evicted = this.#held.push(pcm);
       if (evicted < 0) {
         dropped.reconnectOverflow++;

@@ -100,6 +100,18 @@ describe('VoiceSocket happy path', () => {
     socket.disconnect();
   });
 
+  test('after disconnect() or a final error, connect() starts a new session', async () => {
+    const socket = clientFor(server);
+    await socket.connect();
+    const first = socket.sessionId;
+    socket.disconnect();
+    await socket.connect();
+    expect(socket.state).toBe('connected');
+    expect(socket.sessionId).not.toBe(first);
+    expect(socket.stats.tokenRequests).toBe(2);
+    socket.disconnect();
+  });
+
   test('a generated device id is reused by the next client (memory fallback in Node, announced)', async () => {
     const fallbacks: unknown[] = [];
     const first = clientFor(server, { deviceId: undefined });
