@@ -43,27 +43,37 @@ export class LevelMeter {
   /** Measures `count` samples from `samples[offset…]`; returns true if at least one window completed. */
   push(samples: Float32Array, offset: number, count: number): boolean {
     let completed = false;
-    let sumSquares = this.#sumSquares;
-    let peak = this.#peak;
-    let n = this.#count;
-    for (let i = 0; i < count; i++) {
-      const x = samples[offset + i]!;
-      sumSquares += x * x;
-      const magnitude = x < 0 ? -x : x;
-      if (magnitude > peak) peak = magnitude;
-      if (++n === this.windowSamples) {
-        this.#rmsDb = toDbfs(Math.sqrt(sumSquares / n));
-        this.#peakDb = toDbfs(peak);
-        sumSquares = 0;
-        peak = 0;
-        n = 0;
+    let done = 0;
+    while (done < count) {
+      // Measure up to the end of the current window, then close it: the inner loop has no branch on the window.
+      const take = Math.min(count - done, this.windowSamples - this.#count);
+      const start = offset + done;
+      let sumSquares = this.#sumSquares;
+      let peak = this.#peak;
+      for (let i = start; i < start + take; i++) {
+        const x = samples[i]!;
+        sumSquares += x * x;
+        const magnitude = Math.abs(x);
+        if (magnitude > peak) peak = magnitude;
+      }
+      this.#sumSquares = sumSquares;
+      this.#peak = peak;
+      this.#count += take;
+      done += take;
+      if (this.#count === this.windowSamples) {
+        this.#closeWindow();
         completed = true;
       }
     }
-    this.#sumSquares = sumSquares;
-    this.#peak = peak;
-    this.#count = n;
     return completed;
+  }
+
+  #closeWindow(): void {
+    this.#rmsDb = toDbfs(Math.sqrt(this.#sumSquares / this.#count));
+    this.#peakDb = toDbfs(this.#peak);
+    this.#sumSquares = 0;
+    this.#peak = 0;
+    this.#count = 0;
   }
 
   /** Forgets the partial window and the last levels. */

@@ -65,10 +65,17 @@ export class VoiceActivityDetector {
 
   /** Feeds `count` samples from `samples[offset…]`; returns {@link speaking} after them. */
   push(samples: Float32Array, offset: number, count: number): boolean {
-    for (let i = 0; i < count; i++) {
-      const x = samples[offset + i]!;
-      this.#sumSquares += x * x;
-      if (++this.#count === this.#blockSamples) this.#endBlock();
+    let done = 0;
+    while (done < count) {
+      // Up to the end of the current block, then judge it: no branch on the block inside the sum.
+      const take = Math.min(count - done, this.#blockSamples - this.#count);
+      const start = offset + done;
+      let sumSquares = this.#sumSquares;
+      for (let i = start; i < start + take; i++) sumSquares += samples[i]! * samples[i]!;
+      this.#sumSquares = sumSquares;
+      this.#count += take;
+      done += take;
+      if (this.#count === this.#blockSamples) this.#endBlock();
     }
     return this.#speaking;
   }

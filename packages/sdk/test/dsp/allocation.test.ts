@@ -1,0 +1,49 @@
+/**
+ * "Allocates nothing per call", measured: each case runs in a child Node with `--expose-gc` and a 64 MB young
+ * generation (no scavenge inside a measuring window), and reports heap growth per call after a warm-up (see
+ * support/allocation-probe.ts). The `allocating-*` cases make the mistakes on purpose (a subarray view per call;
+ * a capture worklet whose buffers are never recycled) to show the probe catches them.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const probe = fileURLToPath(new URL('../support/allocation-probe.ts', import.meta.url));
+
+async function bytesPerCall(name: string): Promise<number> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-warnings', '--conditions=@savants/source', probe, name],
+    { timeout: 60_000 },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { case: string; bytesPerCall: number };
+  expect(result.case).toBe(name);
+  return result.bytesPerCall;
+}
+
+describe('zero allocation per call', { timeout: 90_000 }, () => {
+  it.each([
+    'resampler-44100-16000',
+    'resampler-48000-16000',
+    'resampler-16000-44100',
+    'resampler-16000-48000',
+    'frame-assembler',
+    'pcm-decoder',
+    'pcm-codec',
+    'level-meter',
+    'voice-activity',
+    'capture-worklet',
+  ])('%s allocates 0 bytes per call', async (name) => {
+    expect(await bytesPerCall(name)).toBe(0);
+  });
+
+  it('the probe catches a resampler call that makes one subarray view (≥ 32 bytes per call)', async () => {
+    expect(await bytesPerCall('allocating-resampler')).toBeGreaterThanOrEqual(32);
+  });
+
+  it('the probe catches the capture worklet allocating frame buffers when they never come back', async () => {
+    expect(await bytesPerCall('allocating-capture-worklet')).toBeGreaterThan(5);
+  });
+});
