@@ -7,6 +7,7 @@
  * them, because this file may not import those layers: it is the contract they are built against.
  * @module
  */
+import type { VoiceError } from './errors.ts';
 import { DEFAULT_BASE_URL } from './protocol/constants.ts';
 
 // ─── Platform seams ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -64,7 +65,7 @@ export type TokenCallback = (context: { signal: AbortSignal }) => Promise<string
  * @param lastError why the previous attempt failed or the connection was lost.
  * @returns the delay in ms before the attempt, or `null` to give up.
  */
-export type ReconnectPolicy = (attempt: number, lastError: Error) => number | null;
+export type ReconnectPolicy = (attempt: number, lastError: VoiceError) => number | null;
 
 /** Parameters of the built-in jittered exponential backoff. */
 export interface BackoffOptions {

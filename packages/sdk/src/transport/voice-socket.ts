@@ -50,7 +50,10 @@ export type VoiceSocketEvents = {
   reconnected: { sessionId: string | undefined; attempts: number; outageMs: number };
   /** The terminal event: exactly once per `connect()`, whatever ends it. */
   disconnected: { reason: DisconnectReason; error?: VoiceError; closeCode?: number };
-  /** A server error frame, a protocol violation, or the failure that ended the session. */
+  /**
+   * A non-fatal server error frame or protocol violation (the session goes on), or the failure that ended the
+   * session (just before `disconnected`). Failures that lead to another attempt arrive as `reconnecting`'s `cause`.
+   */
   error: VoiceError;
   /** A server text message the SDK does not know (status messages): passed on, never dropped. */
   message: ServerMessage;

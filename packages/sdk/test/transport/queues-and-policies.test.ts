@@ -1,5 +1,6 @@
 /** The transport's small parts: backoff policy, rate guard, bounded frame queue, incoming PCM decoding. Pure. */
 import { describe, expect, test } from 'vitest';
+import { VoiceError } from '../../src/errors.ts';
 import { BoundedFrameQueue } from '../../src/transport/frame-queue.ts';
 import { IncomingAudio } from '../../src/transport/incoming-audio.ts';
 import { exponentialBackoff } from '../../src/transport/reconnect-policy.ts';
@@ -8,16 +9,16 @@ import { TokenRateGuard } from '../../src/transport/token-rate-guard.ts';
 describe('exponentialBackoff', () => {
   test('0.5 s doubling to 10 s, 6 attempts, by default', () => {
     const policy = exponentialBackoff({ jitter: 0 });
-    const error = new Error('x');
+    const error = new VoiceError('CONNECTION_LOST', 'x');
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => policy(n, error))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, null]);
   });
 
   test('jitter stays within ±jitter of the step', () => {
     const low = exponentialBackoff({}, () => 0);
     const high = exponentialBackoff({}, () => 0.999999);
-    expect(low(2, new Error())).toBe(800);
-    expect(high(2, new Error())).toBe(1200);
-    expect(high(6, new Error())).toBe(10_000); // never past the ceiling
+    expect(low(2, new VoiceError('CONNECTION_LOST', 'x'))).toBe(800);
+    expect(high(2, new VoiceError('CONNECTION_LOST', 'x'))).toBe(1200);
+    expect(high(6, new VoiceError('CONNECTION_LOST', 'x'))).toBe(10_000); // never past the ceiling
   });
 });
 

@@ -56,6 +56,24 @@ describe('the API token endpoint', () => {
     expect(jwtPayload(a).jti).not.toBe(jwtPayload(b).jti);
   });
 
+  test('the API key travels only in the POST body: not in the URL, not in a header', async () => {
+    const requests: Array<{ url: string; init: RequestInit | undefined }> = [];
+    const spy: typeof fetch = (input, init) => {
+      requests.push({ url: String(input), init });
+      return fetch(input, init);
+    };
+    const apiKey = server.devApiKey;
+    const get = tokenFetcher({ kind: 'apiKey', endpoint: tokenEndpointFromBase(server.url), apiKey, deviceId: async () => 'd-1' }, spy);
+    await get(new AbortController().signal);
+    expect(requests).toHaveLength(1);
+    const { url, init } = requests[0]!;
+    expect(url).toBe(`${server.url}/api/websocket-voice/token`);
+    expect(init?.method).toBe('POST');
+    expect(JSON.stringify(init?.headers)).not.toContain(apiKey);
+    expect(JSON.parse(init?.body as string)).toEqual({ apiKey, deviceId: 'd-1' });
+    expect(init?.cache).toBe('no-store');
+  });
+
   test('400 INVALID_REQUEST carries the server details and the status; final', async () => {
     const error = await failure(withApiKey(server.devApiKey, ''));
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', status: 400, retryable: false });

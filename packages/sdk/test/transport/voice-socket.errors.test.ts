@@ -207,6 +207,23 @@ describe('socket error codes', () => {
     await own.close();
   });
 
+  test('a normal close (1000) by the server ends the session without a retry; 1011 is retried', async () => {
+    const clock = new FakeClock();
+    const socket = clientFor(server, { clock });
+    await socket.connect();
+    const ended = nextEvent(socket, 'disconnected');
+    server.dropAllSockets(1000);
+    expect(await ended).toEqual({ reason: 'server', closeCode: 1000 });
+    expect(socket.state).toBe('closed');
+    expect(clock.pending).toBe(0);
+
+    await socket.connect();
+    const retry = nextEvent<{ cause: VoiceError }>(socket, 'reconnecting');
+    server.dropAllSockets(1011);
+    expect((await retry).cause).toMatchObject({ code: 'CONNECTION_LOST', closeCode: 1011, retryable: true });
+    socket.disconnect();
+  });
+
   test('every socket error code of the table has a retry decision the client follows', () => {
     for (const [code, entry] of Object.entries(SOCKET_ERRORS)) expect(new VoiceError(code, code).retryable).toBe(entry.retry === 'retry');
   });
