@@ -1,0 +1,240 @@
+/**
+ * Jitter buffer correctness on seeded, simulated arrival schedules: every sample once and in order, click-free
+ * concealment, turn timing from the learned lateness, flush, exact stats, speaking state.
+ */
+import { describe, expect, it } from 'vitest';
+import { JITTER_BUFFER_DEFAULTS, JitterBuffer, type JitterBufferStats } from '../../src/dsp/jitter-buffer.ts';
+import { type Arrival, maxEdgeStep, play, RATE, schedule, toneInt16 } from '../support/jitter-driver.ts';
+
+const FADE = (JITTER_BUFFER_DEFAULTS.fadeMs * RATE) / 1000;
+
+function stats(buffer: JitterBuffer): JitterBufferStats {
+  const into = {
+    queuedMs: -1,
+    targetMs: -1,
+    underruns: -1,
+    lateMs: -1,
+    playedSamples: -1,
+    receivedSamples: -1,
+    flushedSamples: -1,
+    overflowSamples: -1,
+  };
+  buffer.readStats(into);
+  return into;
+}
+
+/** `playedMs` is the first sample time (a 1/16 ms grid) at or after `dueMs`. */
+function expectOnFirstSampleAfter(playedMs: number, dueMs: number): void {
+  expect(playedMs).toBeGreaterThanOrEqual(dueMs - 1e-9);
+  expect(playedMs).toBeLessThan(dueMs + 1 / 16);
+}
+
+/** Output sample index of the first non-zero output at or after `from`. */
+function firstSound(out: Float32Array, from = 0): number {
+  for (let n = from; n < out.length; n++) if (out[n] !== 0) return n;
+  return -1;
+}
+
+describe('JitterBuffer: samples', () => {
+  const signal = toneInt16(10 * RATE);
+  const arrivals = schedule(signal, {
+    seed: 3,
+    maxChunkMs: 200,
+    jitterMs: 5,
+    stalls: [
+      { atMs: 3000, lengthMs: 250 },
+      { atMs: 6500, lengthMs: 150 },
+    ],
+  });
+
+  it('plays every received sample exactly once, in order, through jitter and stalls', () => {
+    const buffer = new JitterBuffer();
+    const { out, consumed } = play(buffer, arrivals, 12_000);
+    const order = Array.from(consumed).filter((i) => i >= 0);
+    expect(order.length).toBe(signal.length);
+    expect(order.filter((index, k) => index !== k).length).toBe(0);
+    // Each output is its sample times a gain in [0, 1]; the gain is 1 except inside fades.
+    let faded = 0;
+    let outOfRange = 0;
+    for (let n = 0; n < out.length; n++) {
+      if (consumed[n]! < 0) continue;
+      const gain = (out[n]! * 32_768) / signal[consumed[n]!]!;
+      if (gain < -1e-6 || gain > 1 + 1e-6) outOfRange++;
+      if (gain < 1 - 1e-6) faded++;
+    }
+    expect(outOfRange).toBe(0);
+    const s = stats(buffer);
+    // Fade in and out at the turn's start and end and at each underrun.
+    expect(faded).toBeLessThanOrEqual((2 + 2 * s.underruns) * FADE);
+    expect(s).toMatchObject({
+      receivedSamples: signal.length,
+      playedSamples: signal.length,
+      queuedMs: 0,
+      flushedSamples: 0,
+      overflowSamples: 0,
+    });
+  });
+
+  it('conceals the stalls with fades: no step above 0.06 at any gap, and exact underrun figures', () => {
+    const buffer = new JitterBuffer();
+    const { out, consumed } = play(buffer, arrivals, 12_000);
+    expect(maxEdgeStep(out)).toBeLessThan(0.06);
+    // The fade ends on an exact 0, one sample after a gain of 1/FADE.
+    expect(maxEdgeStep(out)).toBeLessThanOrEqual(0.8 / FADE + 1e-6);
+
+    // Dry spells inside the turn, from the output itself: runs with nothing consumed between the first and last
+    // played sample. The concealment time of each is its start to the arrival that ended it.
+    const first = consumed.findIndex((i) => i >= 0);
+    const last = consumed.findLastIndex((i) => i >= 0);
+    let runs = 0;
+    let lateMs = 0;
+    for (let n = first + 1; n < last; n++) {
+      if (consumed[n]! < 0 && consumed[n - 1]! >= 0) {
+        runs++;
+        const dryAt = (n * 1000) / RATE;
+        lateMs += arrivals.find((a) => a.atMs > dryAt)!.atMs - dryAt;
+      }
+    }
+    const s = stats(buffer);
+    expect(runs).toBeGreaterThanOrEqual(2); // both stalls were longer than the 40 ms start delay
+    expect(s.underruns).toBe(runs);
+    expect(s.lateMs).toBeCloseTo(lateMs, 6);
+  });
+
+  it('is deterministic', () => {
+    const a = play(new JitterBuffer(), arrivals, 12_000).out;
+    const b = play(new JitterBuffer(), arrivals, 12_000).out;
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('keeps what fits when full and counts the rest', () => {
+    const buffer = new JitterBuffer({ capacitySeconds: 0.1 });
+    expect(buffer.push(toneInt16(2000), 0)).toBe(1600);
+    expect(stats(buffer)).toMatchObject({ receivedSamples: 2000, overflowSamples: 400, queuedMs: 100 });
+  });
+});
+
+describe('JitterBuffer: turns and target', () => {
+  it('starts the first turn after the initial target and the next after the learned lateness', () => {
+    // Turn 1: 2 s at real time in 20 ms chunks, no jitter, one 200 ms stall. Turn 2 starts at 5 s.
+    const turn1 = schedule(toneInt16(2 * RATE), { seed: 1, maxChunkMs: 20.0001, jitterMs: 0, stalls: [{ atMs: 1000, lengthMs: 200 }] });
+    const turn2 = schedule(toneInt16(RATE), { seed: 2, startMs: 5000, maxChunkMs: 20.0001, jitterMs: 0 });
+    const buffer = new JitterBuffer();
+    let targetDuringTurn2 = -1;
+    const { out } = play(buffer, [...turn1, ...turn2], 7000, (_n, t) => {
+      if (t === turn2[0]!.atMs) targetDuringTurn2 = stats(buffer).targetMs;
+    });
+
+    const start1 = firstSound(out) / 16;
+    expectOnFirstSampleAfter(start1, turn1[0]!.atMs + JITTER_BUFFER_DEFAULTS.initialTargetMs);
+
+    // Lateness on turn 1's own clock (first arrival + media time), worked out from the schedule: the stall made
+    // one chunk about 200 ms late. Target = worst · (1 + headroom) + margin.
+    let media = 0;
+    let worst = 0;
+    for (const a of turn1) {
+      worst = Math.max(worst, a.atMs - turn1[0]!.atMs - media / 16);
+      media += a.samples.length;
+    }
+    expect(worst).toBeGreaterThan(185);
+    expect(worst).toBeLessThanOrEqual(200);
+    const expected = worst * (1 + JITTER_BUFFER_DEFAULTS.headroom) + JITTER_BUFFER_DEFAULTS.marginMs;
+    expect(targetDuringTurn2).toBeCloseTo(expected, 6);
+    const start2 = firstSound(out, 4000 * 16) / 16;
+    expectOnFirstSampleAfter(start2, turn2[0]!.atMs + expected);
+  });
+
+  it('starts a burst at once, and a turn after bursts within 30 ms', () => {
+    const burst = (atMs: number, seconds: number): Arrival[] => {
+      const signal = toneInt16(seconds * RATE);
+      const chunks: Arrival[] = [];
+      for (let at = 0; at < signal.length; at += 8000) chunks.push({ atMs, samples: signal.subarray(at, at + 8000) });
+      return chunks;
+    };
+    const buffer = new JitterBuffer();
+    // 2 s at once (more than target + the largest chunk): no wait at all, even with no history.
+    const { out } = play(buffer, [...burst(100, 2), ...burst(4000, 0.5)], 5000);
+    expect(firstSound(out) / 16).toBeCloseTo(100, 1);
+    // The bursty turn was never late, so the next waits only the minimum of max(10, 0·1.35 + 10) ms.
+    expect(firstSound(out, 3000 * 16) / 16 - 4000).toBeLessThanOrEqual(30);
+    expect(firstSound(out, 3000 * 16) / 16 - 4000).toBeCloseTo(JITTER_BUFFER_DEFAULTS.marginMs, 1);
+  });
+
+  it('reports speaking from the first played sample until the queue has been empty for turnGapMs', () => {
+    const arrivals = schedule(toneInt16(RATE), { seed: 4, maxChunkMs: 40, jitterMs: 2 });
+    const buffer = new JitterBuffer();
+    const { out, speaking, consumed } = play(buffer, arrivals, 2000);
+    const on = speaking.indexOf(1);
+    const off = speaking.lastIndexOf(1) + 1;
+    expect(on).toBe(firstSound(out));
+    const lastPlayed = consumed.findLastIndex((i) => i >= 0);
+    expect((off - lastPlayed - 1) / 16).toBeCloseTo(JITTER_BUFFER_DEFAULTS.turnGapMs, 0);
+    // One rise and one fall.
+    let edges = 0;
+    for (let n = 1; n < speaking.length; n++) if (speaking[n] !== speaking[n - 1]) edges++;
+    expect(edges).toBe(2);
+  });
+});
+
+describe('JitterBuffer: flush', () => {
+  it('fades to exactly 0 within fadeMs (≤ 5 ms), drops the rest and reports the exact play position', () => {
+    const signal = toneInt16(5 * RATE);
+    const buffer = new JitterBuffer();
+    const flushAt = 16_000; // 1 s in
+    let dropped = -1;
+    let queuedBefore = -1;
+    let playedAtFlush = -1;
+    let finalPosition = -1;
+    let speakingAfter = true;
+    const { out, consumed } = play(buffer, [{ atMs: 0, samples: signal }], 1500, (n) => {
+      if (n !== flushAt) return;
+      queuedBefore = buffer.queuedSamples;
+      playedAtFlush = buffer.playedSamples;
+      dropped = buffer.flush();
+      finalPosition = buffer.playedSamples + buffer.queuedSamples;
+      speakingAfter = buffer.speaking;
+    });
+    expect(dropped).toBe(queuedBefore - FADE);
+    expect(finalPosition).toBe(playedAtFlush + FADE);
+    expect(speakingAfter).toBe(false);
+    expect(FADE / 16).toBeLessThanOrEqual(5);
+
+    // The fade: gains fall by 1/FADE a sample from the very next sample, to an exact 0 on the last of them.
+    for (let k = 1; k <= FADE; k++) {
+      const n = flushAt + k;
+      const gain = (out[n]! * 32_768) / signal[consumed[n]!]!;
+      expect(gain).toBeCloseTo((FADE - k) / FADE, 6);
+    }
+    expect(Array.from(out.subarray(flushAt + FADE)).every((y) => y === 0)).toBe(true);
+    expect(maxEdgeStep(out)).toBeLessThan(0.06);
+    const s = stats(buffer);
+    expect(s).toMatchObject({ flushedSamples: dropped, playedSamples: finalPosition, queuedMs: 0, receivedSamples: signal.length });
+    expect(s.playedSamples + s.flushedSamples).toBe(s.receivedSamples);
+  });
+
+  it('plays audio that arrives after a flush as a new turn, after the fade', () => {
+    const buffer = new JitterBuffer();
+    const reply = toneInt16(RATE / 2, 300);
+    let replyPosition = -1;
+    const { out, consumed } = play(
+      buffer,
+      [
+        { atMs: 0, samples: toneInt16(2 * RATE) },
+        { atMs: 500.5, samples: reply },
+      ],
+      1500,
+      (n) => {
+        if (n !== 500 * 16) return;
+        buffer.flush();
+        replyPosition = buffer.playedSamples + buffer.queuedSamples;
+      },
+    );
+    const s = stats(buffer);
+    expect(s.playedSamples + s.flushedSamples).toBe(s.receivedSamples);
+    // The reply waits for its own turn's start delay (the flushed turn was never late: the minimum).
+    const replyStart = consumed.findIndex((i) => i >= replyPosition);
+    expect(consumed.filter((i) => i >= replyPosition).length).toBe(reply.length);
+    expect(replyStart / 16).toBeGreaterThanOrEqual(500.5 + JITTER_BUFFER_DEFAULTS.minTargetMs - 1 / 16);
+    expect(maxEdgeStep(out)).toBeLessThan(0.06);
+  });
+});
