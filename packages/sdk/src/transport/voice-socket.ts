@@ -7,89 +7,24 @@
 import { isVoiceError, VoiceError } from '../errors.ts';
 import { TypedEventTarget } from '../events.ts';
 import type { ConnectionOptions, TimerHandle, WebSocketConstructor, WebSocketLike } from '../options.ts';
-import { loadDeviceId, type StorageFallback } from '../persistence/device-id.ts';
-import { CLOSE_CODES, type CloseCode, closeCodeAdvice, SOCKET_ERRORS, type SocketErrorCode } from '../protocol/codes.ts';
+import { loadDeviceId } from '../persistence/device-id.ts';
+import { SOCKET_ERRORS, type SocketErrorCode } from '../protocol/codes.ts';
 import { MAX_AUDIO_FRAME_BYTES } from '../protocol/constants.ts';
 import { parseServerText } from '../protocol/parse.ts';
-import type { ConnectedMessage, ServerMessage } from '../protocol/schemas.ts';
+import type { ConnectedMessage } from '../protocol/schemas.ts';
+import { errorForClose } from './close-error.ts';
 import { BoundedFrameQueue } from './frame-queue.ts';
 import { type AudioSink, IncomingAudio } from './incoming-audio.ts';
 import { type ResolvedConnectionOptions, resolveConnectionOptions } from './resolve-options.ts';
+import { decideRetry } from './retry-decision.ts';
 import { SendQueue, type SendResult } from './send-queue.ts';
+import type { ConnectionState, DisconnectReason, VoiceSocketEvents } from './socket-events.ts';
 import { TokenRateGuard } from './token-rate-guard.ts';
 import { TokenSource, tokenFetcher } from './token-source.ts';
+import { type TransportStats, zeroCounters } from './transport-stats.ts';
 
-/**
- * Where the connection is. The five upper-case states of the protocol docs are `connecting` (CONNECTING),
- * `authenticating` (AUTHENTICATING), `connected` (CONNECTED), `error` (ERROR) and `closed` (CLOSED); the client adds
- * `idle` (never connected), `fetching-token` and `reconnecting` (waiting out a backoff delay).
- * `error` and `closed` are terminal until the next `connect()`.
- */
-export type ConnectionState =
-  | 'idle'
-  | 'fetching-token'
-  | 'connecting'
-  | 'authenticating'
-  | 'connected'
-  | 'reconnecting'
-  | 'error'
-  | 'closed';
-
-/** Why a session ended: the app called `disconnect()`, the server closed normally (1000), or a failure. */
-export type DisconnectReason = 'client' | 'server' | 'error';
-
-/** Events of {@link VoiceSocket}; each `detail` type is what `event.detail` holds. */
-export type VoiceSocketEvents = {
-  /** Every change of {@link VoiceSocket.state}. */
-  statechange: { state: ConnectionState; previous: ConnectionState };
-  /** The first confirmation after `connect()`: audio flows from now on. */
-  connected: { sessionId: string | undefined };
-  /** A failed attempt or a lost connection; the next attempt starts after `delayMs`. Also between failed first attempts. */
-  reconnecting: { attempt: number; delayMs: number; cause: VoiceError };
-  /** A confirmation after a loss: a new server session (`sessionId`), with the held audio already sent. */
-  reconnected: { sessionId: string | undefined; attempts: number; outageMs: number };
-  /** The terminal event: exactly once per `connect()`, whatever ends it. */
-  disconnected: { reason: DisconnectReason; error?: VoiceError; closeCode?: number };
-  /**
-   * A non-fatal server error frame or protocol violation (the session goes on), or the failure that ended the
-   * session (just before `disconnected`). Failures that lead to another attempt arrive as `reconnecting`'s `cause`.
-   */
-  error: VoiceError;
-  /** A server text message the SDK does not know (status messages): passed on, never dropped. */
-  message: ServerMessage;
-  /** The generated device id could not be kept in IndexedDB and lives in memory for this page only. */
-  storagefallback: StorageFallback;
-};
-
-/** Counters of the transport, all since construction. */
-export interface TransportStats {
-  bytesSent: number;
-  framesSent: number;
-  bytesReceived: number;
-  framesReceived: number;
-  droppedFrames: {
-    /** Oldest frames dropped while the socket's send buffer was over `maxBufferedAmountMs`. */
-    backpressure: number;
-    /** Oldest frames dropped because an outage outlasted `reconnectBufferMs`. */
-    reconnectOverflow: number;
-    /** Frames sent before the first confirmation or after the session ended. */
-    notConnected: number;
-    /** Empty, odd-length or over-8,000-byte frames, which the server would reject. */
-    invalid: number;
-    /** Server audio that arrived before the confirmation. */
-    receivedBeforeConfirmation: number;
-  };
-  /** Frames held for the next connection right now. */
-  heldFrames: number;
-  /** Frames waiting out backpressure right now. */
-  queuedFrames: number;
-  /** Successful reconnections. */
-  reconnects: number;
-  /** Token requests started (each attempt makes one). */
-  tokenRequests: number;
-  /** Milliseconds from sending the token to the confirmation, last connection: about one round trip plus verification. */
-  handshakeMs: number | undefined;
-}
+export type { ConnectionState, DisconnectReason, VoiceSocketEvents } from './socket-events.ts';
+export type { TransportStats } from './transport-stats.ts';
 
 /** `WebSocket.OPEN`, spelled out: the injected constructor need not carry the static constants. */
 const OPEN = 1;
@@ -141,18 +76,7 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
   readonly #reported = new WeakSet<VoiceError>();
   #pending: { promise: Promise<void>; resolve: () => void; reject: (error: VoiceError) => void } | null = null;
 
-  readonly #stats: Omit<TransportStats, 'heldFrames' | 'queuedFrames' | 'droppedFrames'> & {
-    droppedFrames: TransportStats['droppedFrames'];
-  } = {
-    bytesSent: 0,
-    framesSent: 0,
-    bytesReceived: 0,
-    framesReceived: 0,
-    droppedFrames: { backpressure: 0, reconnectOverflow: 0, notConnected: 0, invalid: 0, receivedBeforeConfirmation: 0 },
-    reconnects: 0,
-    tokenRequests: 0,
-    handshakeMs: undefined,
-  };
+  readonly #stats = zeroCounters();
 
   /**
    * @param options the connection section of the client options (other keys are ignored).
@@ -484,30 +408,9 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
       this.#end('server', undefined, code);
       return;
     }
-    const error = this.#closeError(code, reason, wasConnected, frameError);
+    const error = errorForClose(code, reason, wasConnected, frameError);
     if (wasConnected) this.#lostAt = this.#options.clock.now();
     this.#attemptFailed(error);
-  }
-
-  /** Why a socket closed: the error frame that announced it, the close code's table entry, or a plain loss. */
-  #closeError(code: number, reason: string, wasConnected: boolean, frameError: VoiceError | null): VoiceError {
-    if (frameError) {
-      const expected = SOCKET_ERRORS[frameError.code as SocketErrorCode]?.close;
-      // An error frame explains this close if it was fatal by the table, or if it came before the confirmation.
-      if (!wasConnected || expected === code) {
-        const { details } = frameError;
-        return new VoiceError(frameError.code, frameError.message, { closeCode: code, ...(details ? { details } : {}) });
-      }
-    }
-    const suffix = reason ? `: ${reason}` : '';
-    const name = CLOSE_CODES[code as CloseCode]?.name;
-    if (name && name in SOCKET_ERRORS && code >= 4000) {
-      return new VoiceError(name, `The server closed the socket with ${code} (${name})${suffix}`, { closeCode: code });
-    }
-    return new VoiceError(wasConnected ? 'CONNECTION_LOST' : 'CONNECTION_FAILED', `The socket closed with ${code}${suffix}`, {
-      closeCode: code,
-      retryable: closeCodeAdvice(code) === 'retry',
-    });
   }
 
   // ─── Retry or stop ───────────────────────────────────────────────────────────────────────────────────────
@@ -517,25 +420,13 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     // A connection that stayed up long enough starts the backoff again from its first step.
     if (this.#wasConnected && this.#connectedAt > 0 && this.#lostAt - this.#connectedAt >= this.#options.minUptimeMs) this.#failures = 0;
     this.#connectedAt = 0;
-    if (!error.retryable) {
-      this.#end('error', error, error.closeCode);
+    const decision = decideRetry(error, this.#failures + 1, this.#options.reconnect);
+    if (!decision.retry) {
+      this.#end('error', decision.error, error.closeCode);
       return;
     }
     const attempt = ++this.#failures;
-    const policyDelay = this.#options.reconnect(attempt, error);
-    if (policyDelay === null) {
-      const final =
-        attempt === 1
-          ? error
-          : new VoiceError('RECONNECT_EXHAUSTED', `Gave up after ${attempt - 1} retries: ${error.message}`, {
-              cause: error,
-              ...(error.closeCode === undefined ? {} : { closeCode: error.closeCode }),
-              ...(error.status === undefined ? {} : { status: error.status }),
-            });
-      this.#end('error', final, error.closeCode);
-      return;
-    }
-    const delayMs = Math.max(0, policyDelay, error.retryAfterMs ?? 0);
+    const { delayMs } = decision;
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
       this.#startAttempt();

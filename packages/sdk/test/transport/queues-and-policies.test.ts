@@ -4,6 +4,7 @@ import { VoiceError } from '../../src/errors.ts';
 import { BoundedFrameQueue } from '../../src/transport/frame-queue.ts';
 import { IncomingAudio } from '../../src/transport/incoming-audio.ts';
 import { exponentialBackoff } from '../../src/transport/reconnect-policy.ts';
+import { decideRetry } from '../../src/transport/retry-decision.ts';
 import { TokenRateGuard } from '../../src/transport/token-rate-guard.ts';
 
 describe('exponentialBackoff', () => {
@@ -81,5 +82,27 @@ describe('IncomingAudio', () => {
     decoder.decode(new Uint8Array([0x34]).buffer);
     decoder.reset();
     expect([...decoder.decode(new Uint8Array([0x34, 0x12]).buffer)]).toEqual([0x1234]);
+  });
+});
+
+describe('decideRetry', () => {
+  const always = () => 1000;
+  test('final codes stop whatever the policy says; the error itself ends the session', () => {
+    const error = new VoiceError('AUTHENTICATION_FAILED', 'no');
+    expect(decideRetry(error, 1, always)).toEqual({ retry: false, error });
+  });
+
+  test('a server Retry-After outweighs a shorter policy delay', () => {
+    const error = new VoiceError('RATE_LIMITED', 'slow down', { status: 429, retryAfterMs: 45_000 });
+    expect(decideRetry(error, 1, always)).toEqual({ retry: true, delayMs: 45_000 });
+  });
+
+  test('a policy that never retries ends with the failure; one that ran out ends with RECONNECT_EXHAUSTED', () => {
+    const lost = new VoiceError('CONNECTION_LOST', 'gone', { closeCode: 1006 });
+    expect(decideRetry(lost, 1, () => null)).toEqual({ retry: false, error: lost });
+    const exhausted = decideRetry(lost, 7, () => null);
+    expect(exhausted.retry).toBe(false);
+    if (!exhausted.retry)
+      expect(exhausted.error).toMatchObject({ code: 'RECONNECT_EXHAUSTED', closeCode: 1006, cause: lost, retryable: false });
   });
 });
