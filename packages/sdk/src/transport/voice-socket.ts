@@ -176,8 +176,10 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
   }
 
   /**
-   * Sends one frame of 16 kHz Int16 LE mono PCM (even length, 2 to 8,000 bytes). The transport keeps a reference
-   * until the frame is sent: do not reuse the buffer.
+   * Sends one frame of 16 kHz Int16 LE mono PCM (even length, 2 to 8,000 bytes). After `sent`, a browser's
+   * WebSocket holds its own copy and the buffer may be reused; after `buffered`, the transport keeps a reference
+   * until the frame is sent or dropped, so do not reuse it. (The `ws` package in Node may keep a view of a sent
+   * buffer until it is flushed.)
    * @returns `sent` (handed to the socket), `buffered` (waiting out backpressure, or held while reconnecting), or
    *   `dropped` (not connected, invalid frame, or a reconnect buffer of 0); drops are counted in {@link stats}.
    */
