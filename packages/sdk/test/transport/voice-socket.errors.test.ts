@@ -54,7 +54,8 @@ describe('socket error codes', () => {
   test('TOKEN_EXPIRED (4001): a fresh token on the next attempt connects', async () => {
     const clock = new FakeClock();
     const deviceId = uniqueDeviceId();
-    const tokens = [await server.mintToken(deviceId, { ageSeconds: 120 }), await server.mintToken(deviceId)];
+    // A 1-second token issued 2 s ago (the server's minting hook), so the test need not wait for it to expire.
+    const tokens = [await server.mintToken(deviceId, { ttlSeconds: 1, ageSeconds: 2 }), await server.mintToken(deviceId)];
     const socket = clientFor(server, { clock, token: () => tokens.shift()! });
     const retry = nextEvent<{ attempt: number; delayMs: number; cause: VoiceError }>(socket, 'reconnecting');
     const connected = socket.connect();
