@@ -46,6 +46,8 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   #outputLevel: Level | undefined;
   #jitterBuffer: PlaybackStats | undefined;
   #firstFrame: (() => void) | undefined;
+  /** Bumped by every `disconnect()`, so a `connect()` still waiting for the previous release knows it was cancelled. */
+  #epoch = 0;
 
   /** Validates the options (throws `VoiceError` `INVALID_OPTIONS` / `INSECURE_URL`); never connects. */
   constructor(options: VoiceClientOptions) {
@@ -122,7 +124,10 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   }
 
   async #connect(): Promise<void> {
+    const epoch = this.#epoch;
     if (this.#closing) await this.#closing;
+    // disconnect() while the previous call was still being released cancels this one.
+    if (epoch !== this.#epoch) throw new VoiceError('ABORTED', 'disconnect() was called while connecting', { retryable: false });
     this.#failure = undefined;
     this.#audioReady = false;
     this.#transportUp = false;
@@ -160,6 +165,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    * the socket (closed with 1000). `disconnected` fires once, after the release. Safe to call twice or when idle.
    */
   async disconnect(): Promise<void> {
+    this.#epoch++;
     this.#socket.disconnect();
     await this.#closing;
   }

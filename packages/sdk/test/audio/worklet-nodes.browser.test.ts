@@ -1,0 +1,136 @@
+/**
+ * The worklet loader and the two node wrappers with the real worklets in real Chromium: frames come out of the
+ * capture node at the wire format and real-time pace; the playback node plays what it is given, reports its
+ * position, and flushes on demand.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CaptureNode } from '../../src/audio/capture-node.ts';
+import { PlaybackNode } from '../../src/audio/playback-node.ts';
+import { loadWorklets } from '../../src/audio/worklet-loader.ts';
+import type { Level, PlaybackStats } from '../../src/audio/worklet-messages.ts';
+
+const contexts: AudioContext[] = [];
+afterEach(async () => {
+  for (const context of contexts.splice(0)) if (context.state !== 'closed') await context.close();
+});
+
+async function runningContext(): Promise<AudioContext> {
+  const context = new AudioContext();
+  contexts.push(context);
+  await context.resume();
+  return context;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('loadWorklets', () => {
+  it('loads once per context: the second call returns the same promise', async () => {
+    const context = await runningContext();
+    const first = loadWorklets(context);
+    expect(loadWorklets(context)).toBe(first);
+    await first;
+  });
+
+  it('fails with WORKLET_LOAD_FAILED for a workletBaseUrl that serves nothing, and forgets the failure', async () => {
+    const context = await runningContext();
+    const failed = loadWorklets(context, '/no-such-dir/');
+    await expect(failed).rejects.toMatchObject({ code: 'WORKLET_LOAD_FAILED' });
+    // A later call tries again (with the inlined worklets this time) instead of replaying the failure.
+    await expect(loadWorklets(context)).resolves.toBeUndefined();
+  });
+});
+
+describe('CaptureNode', () => {
+  it('delivers 20 ms Int16 frames (640 bytes) of a 1 kHz oscillator at real-time pace, with levels', async () => {
+    const context = await runningContext();
+    await loadWorklets(context);
+    const frames: ArrayBuffer[] = [];
+    const levels: Level[] = [];
+    const capture = new CaptureNode(
+      context,
+      { frameSamples: 320, levelIntervalMs: 50, muted: false },
+      {
+        onFrame: (pcm) => {
+          frames.push(pcm.slice(0));
+          capture.recycle(pcm);
+        },
+        onLevel: (level) => levels.push(level),
+        onError: (error) => {
+          throw error;
+        },
+      },
+    );
+    const oscillator = new OscillatorNode(context, { frequency: 1000 });
+    const gain = new GainNode(context, { gain: 0.5 });
+    oscillator.connect(gain).connect(capture.node);
+    oscillator.start();
+    await sleep(1000);
+    capture.dispose();
+    oscillator.stop();
+    expect(frames.every((f) => f.byteLength === 640)).toBe(true);
+    // 1 s at 50 frames/s, give or take the start-up and the timer's slack.
+    expect(frames.length).toBeGreaterThan(40);
+    expect(frames.length).toBeLessThan(60);
+    const steady = new Int16Array(frames[frames.length - 1]!);
+    let peak = 0;
+    for (const s of steady) peak = Math.max(peak, Math.abs(s));
+    // A 0.5 sine: peak ≈ 16384.
+    expect(Math.abs(peak / 32768 - 0.5)).toBeLessThan(0.02);
+    expect(levels.length).toBeGreaterThan(10);
+    expect(Math.abs(levels[levels.length - 1]!.rmsDb - 20 * Math.log10(0.5 / Math.SQRT2))).toBeLessThan(0.5);
+  });
+
+  it('sends digital silence while muted, at the same pace', async () => {
+    const context = await runningContext();
+    await loadWorklets(context);
+    const frames: Int16Array[] = [];
+    const capture = new CaptureNode(
+      context,
+      { frameSamples: 320, levelIntervalMs: 50, muted: true },
+      { onFrame: (pcm) => frames.push(new Int16Array(pcm)), onLevel: () => {}, onError: () => {} },
+    );
+    const oscillator = new OscillatorNode(context, { frequency: 440 });
+    oscillator.connect(capture.node);
+    oscillator.start();
+    await sleep(500);
+    capture.dispose();
+    expect(frames.length).toBeGreaterThan(18);
+    expect(frames.every((f) => f.every((s) => s === 0))).toBe(true);
+  });
+});
+
+describe('PlaybackNode', () => {
+  function sine(samples: number, frequency: number, amplitude: number): ArrayBuffer {
+    const pcm = new Int16Array(samples);
+    for (let i = 0; i < samples; i++) pcm[i] = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / 16_000));
+    return pcm.buffer;
+  }
+
+  it('plays queued audio (speaking, level, stats) and a flush stops it and reports the position', async () => {
+    const context = await runningContext();
+    await loadWorklets(context);
+    const speaking: boolean[] = [];
+    const levels: Level[] = [];
+    let stats: PlaybackStats | undefined;
+    const playback = new PlaybackNode(
+      context,
+      { volume: 1, levelIntervalMs: 50 },
+      { onSpeaking: (s) => speaking.push(s), onLevel: (l) => levels.push(l), onStats: (s) => (stats = s), onError: () => {} },
+    );
+    playback.node.connect(context.destination);
+    // 2 s of 440 Hz at half scale, in one go (a burst, as TTS servers send).
+    playback.enqueue(sine(32_000, 440, 0.5));
+    await sleep(600);
+    const result = await playback.flush();
+    expect(speaking[0]).toBe(true);
+    expect(result.playedSamples).toBeGreaterThan(0.3 * 16_000);
+    expect(result.playedSamples).toBeLessThan(0.7 * 16_000);
+    expect(result.playedSamples + result.droppedSamples).toBeLessThanOrEqual(32_000);
+    expect(result.droppedSamples).toBeGreaterThan(1.2 * 16_000);
+    expect(Math.max(...levels.map((l) => l.rmsDb))).toBeGreaterThan(-12);
+    await sleep(200);
+    expect(speaking[speaking.length - 1]).toBe(false);
+    expect(stats?.receivedSamples).toBe(32_000);
+    playback.dispose();
+  });
+});
