@@ -3,7 +3,7 @@
  * {@link VoiceErrorCode}; codes the server sends are passed on unchanged, so a new server code needs no SDK update.
  * @module
  */
-import { type HttpErrorCode, type SocketErrorCode, errorCodeAdvice } from './protocol/codes.ts';
+import { errorCodeAdvice, type HttpErrorCode, type SocketErrorCode } from './protocol/codes.ts';
 
 /** Codes the client itself raises. Documented in the README's error table (checked by a test). */
 export const CLIENT_ERROR_CODES = {
@@ -70,5 +70,8 @@ export class VoiceError extends Error {
 
 /** True for a `VoiceError`, also one from another copy of the SDK (another bundle or realm). */
 export function isVoiceError(value: unknown): value is VoiceError {
-  return value instanceof VoiceError || (value instanceof Error && value.name === 'VoiceError' && typeof (value as { code?: unknown }).code === 'string');
+  return (
+    value instanceof VoiceError ||
+    (value instanceof Error && value.name === 'VoiceError' && typeof (value as { code?: unknown }).code === 'string')
+  );
 }
