@@ -15,16 +15,29 @@ const dist = path.join(sdkDir, 'dist');
 export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
 
 /**
- * Bundles one ESM file with everything it imports, minified, without writing. Every export of the entry is kept,
- * so this is the cost of the whole entry, not of one import.
+ * Bundles one ESM file with everything it imports, minified as an app's production build ships it, without writing.
+ * Every export of the entry is kept, so this is the cost of the whole entry, not of one import.
+ * App mode, not lib mode: vite's lib mode leaves whitespace in `es` output (to keep `@__PURE__` annotations for
+ * the next bundler), which would overstate what users ship.
  * @returns {Promise<{code: string, modules: {id: string, code: string}[]}>}
  */
-export async function bundleEntry(entry) {
+export async function bundleEntry(entry, plugins = []) {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
     root: sdkDir,
-    build: { write: false, minify: true, sourcemap: false, lib: { entry, formats: ['es'], fileName: 'bundle' } },
+    plugins,
+    build: {
+      write: false,
+      minify: true,
+      sourcemap: false,
+      modulePreload: false,
+      rolldownOptions: {
+        input: entry,
+        preserveEntrySignatures: 'strict',
+        output: { format: 'es', comments: { legal: true, annotation: false, jsdoc: false } },
+      },
+    },
   });
   const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
   if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length} (a dynamic import splits the bundle)`);
@@ -77,21 +90,8 @@ export function breakdown(bundle, totalGzip) {
  */
 export async function sourceBreakdown(entry = 'src/index.ts') {
   const { workletInline } = await import('../packages/sdk/tools/worklet-inline-plugin.ts');
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: sdkDir,
-    plugins: [workletInline()],
-    build: {
-      write: false,
-      minify: true,
-      sourcemap: false,
-      lib: { entry: path.join(sdkDir, entry), formats: ['es'], fileName: 'bundle' },
-    },
-  });
-  const chunk = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).find((o) => o.type === 'chunk');
-  const modules = Object.entries(chunk.modules).map(([id, m]) => ({ id, code: m.code ?? '' }));
-  return breakdown({ modules }, gzipSize(chunk.code));
+  const bundle = await bundleEntry(path.join(sdkDir, entry), [workletInline()]);
+  return breakdown(bundle, gzipSize(bundle.code));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
