@@ -3,6 +3,7 @@
  * Type-only and DOM-free: both sides import it, so a change breaks the compile on both.
  * @module
  */
+import type { JitterBufferOptions } from '../dsp/jitter-buffer.ts';
 
 /** Processor names carry a version: `registerProcessor` throws on a duplicate name. */
 export const CAPTURE_PROCESSOR = 'savants-capture-v1';
@@ -42,8 +43,10 @@ export type CaptureEvent =
 export interface PlaybackOptions {
   /** Output gain, 0..1. */
   volume: number;
-  /** Period of `level` and `stats` messages in ms. */
+  /** Period of `level` and `stats` messages in ms (the processor posts at most 30 a second). */
   levelIntervalMs: number;
+  /** Jitter buffer tuning; every field has a default (`JITTER_BUFFER_DEFAULTS` in `dsp/jitter-buffer.ts`). */
+  jitterBuffer?: Partial<JitterBufferOptions>;
 }
 
 export type PlaybackCommand =
@@ -63,7 +66,11 @@ export interface PlaybackStats {
   underruns: number;
   /** Total time played as concealment because audio was late, ms. */
   lateMs: number;
-  /** 16 kHz samples played since the session began (the exact played position). */
+  /**
+   * 16 kHz samples played since the session began: the exact position in the received audio (samples taken from
+   * the jitter buffer, silence slips included). The speaker is behind it by the upsampler's delay and under 1 ms
+   * of output FIFO.
+   */
   playedSamples: number;
   /** 16 kHz samples received since the session began. */
   receivedSamples: number;

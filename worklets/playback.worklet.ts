@@ -1,0 +1,181 @@
+/**
+ * Playback AudioWorkletProcessor: agent audio (16 kHz Int16, transferred) → jitter buffer → 16 kHz → context-rate
+ * resampler → smoothed volume → every output channel; `speaking`, `stats` and `level` messages for the node.
+ *
+ * A thin shell over `dsp/`. Output-driven: each `process()` tops up a small context-rate FIFO by pulling the
+ * jitter buffer in fixed 1 ms steps (16 samples) through the resampler, then plays 128 frames from it. The FIFO
+ * never holds more than one step of output beyond the quantum, so a flush is heard within a quantum plus the
+ * buffer's fade (≤ 5 ms).
+ *
+ * Clock: arrival times and the buffer's clock are `currentTime` in ms (never `Date`), the buffer's clock running
+ * ahead by what the FIFO holds, so a pulled sample is stamped with the time it will be heard.
+ *
+ * Real-time rules: everything is built in the constructor; `process()` allocates nothing, builds no strings,
+ * validates nothing, and posts only on state changes (`speaking`) and at `levelIntervalMs` (at most 30 Hz).
+ * `onmessage` makes one Int16Array view per audio message (the message itself was just allocated by the clone).
+ */
+import {
+  PLAYBACK_PROCESSOR,
+  type PlaybackCommand,
+  type PlaybackEvent,
+  type PlaybackOptions,
+  type PlaybackStats,
+} from '../packages/sdk/src/audio/worklet-messages.ts';
+import { JITTER_BUFFER_RATE, JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
+import { LevelMeter } from '../packages/sdk/src/dsp/level-meter.ts';
+import { Resampler } from '../packages/sdk/src/dsp/resampler.ts';
+
+/** 16 kHz samples pulled from the buffer per step: 1 ms. */
+const STEP = 16;
+/** Render quanta are 128 frames today; the FIFO holds more in case a browser asks for longer ones. */
+const FIFO_FRAMES = 4096;
+/** Fastest `level`/`stats` rate: 30 Hz. */
+const MIN_INTERVAL_MS = 1000 / 30;
+/** Time constant of the volume smoothing: fast enough to feel instant, slow enough to make no zipper noise. */
+const VOLUME_SMOOTHING_SECONDS = 0.005;
+
+type SpeakingEvent = Extract<PlaybackEvent, { type: 'speaking' }>;
+type FlushedEvent = Extract<PlaybackEvent, { type: 'flushed' }>;
+type LevelEvent = Extract<PlaybackEvent, { type: 'level' }>;
+type StatsEvent = Extract<PlaybackEvent, { type: 'stats' }>;
+
+class PlaybackProcessor extends AudioWorkletProcessor {
+  readonly #buffer: JitterBuffer;
+  readonly #resampler: Resampler;
+  readonly #pulled = new Float32Array(STEP);
+  readonly #resampled: Float32Array;
+  readonly #fifo = new Float32Array(FIFO_FRAMES);
+  #fifoRead = 0;
+  #fifoCount = 0;
+  readonly #meter: LevelMeter;
+  readonly #smoothing: number;
+  #volume: number;
+  #gain: number;
+  readonly #statsIntervalFrames: number;
+  #framesToStats: number;
+  #speaking = false;
+
+  readonly #stats: PlaybackStats = {
+    queuedMs: 0,
+    targetMs: 0,
+    underruns: 0,
+    lateMs: 0,
+    playedSamples: 0,
+    receivedSamples: 0,
+    flushedSamples: 0,
+    overflowSamples: 0,
+  };
+  readonly #statsMessage: StatsEvent = { type: 'stats', stats: this.#stats };
+  readonly #speakingMessage: SpeakingEvent = { type: 'speaking', speaking: false, playedSamples: 0 };
+  readonly #flushedMessage: FlushedEvent = { type: 'flushed', id: 0, playedSamples: 0, droppedSamples: 0 };
+  readonly #levelMessage: LevelEvent = { type: 'level', level: { rmsDb: Number.NEGATIVE_INFINITY, peakDb: Number.NEGATIVE_INFINITY } };
+
+  constructor(options?: { processorOptions?: unknown }) {
+    super(options);
+    const o = options?.processorOptions as PlaybackOptions;
+    this.#buffer = new JitterBuffer(o.jitterBuffer);
+    this.#resampler = new Resampler(JITTER_BUFFER_RATE, sampleRate);
+    this.#resampled = new Float32Array(this.#resampler.maxOutput(STEP));
+    const intervalMs = Math.max(MIN_INTERVAL_MS, o.levelIntervalMs);
+    this.#statsIntervalFrames = Math.round((intervalMs * sampleRate) / 1000);
+    this.#framesToStats = this.#statsIntervalFrames;
+    this.#meter = new LevelMeter(this.#statsIntervalFrames);
+    this.#smoothing = 1 - Math.exp(-1 / (VOLUME_SMOOTHING_SECONDS * sampleRate));
+    this.#volume = this.#gain = clampVolume(o.volume);
+    this.port.onmessage = this.#onCommand;
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const channels = outputs[0];
+    const first = channels?.[0];
+    if (!channels || !first) return true;
+    const frames = first.length;
+    this.#fill(frames);
+    this.#play(first, frames);
+    for (let c = 1; c < channels.length; c++) channels[c]!.set(first);
+
+    if (this.#buffer.speaking !== this.#speaking) {
+      this.#speaking = this.#buffer.speaking;
+      this.#speakingMessage.speaking = this.#speaking;
+      this.#speakingMessage.playedSamples = this.#buffer.playedSamples;
+      this.port.postMessage(this.#speakingMessage);
+    }
+    if (this.#meter.push(first, 0, frames)) {
+      this.#levelMessage.level.rmsDb = this.#meter.rmsDb;
+      this.#levelMessage.level.peakDb = this.#meter.peakDb;
+      this.port.postMessage(this.#levelMessage);
+    }
+    this.#framesToStats -= frames;
+    if (this.#framesToStats <= 0) {
+      this.#framesToStats += this.#statsIntervalFrames;
+      this.#buffer.readStats(this.#stats);
+      this.port.postMessage(this.#statsMessage);
+    }
+    return true;
+  }
+
+  /** Pulls the buffer in 1 ms steps through the resampler until the FIFO holds `frames`. */
+  #fill(frames: number): void {
+    const fifo = this.#fifo;
+    while (this.#fifoCount < frames) {
+      // The step plays after what the FIFO already holds.
+      const nowMs = (currentTime + this.#fifoCount / sampleRate) * 1000;
+      this.#buffer.pull(this.#pulled, STEP, nowMs);
+      const produced = this.#resampler.process(this.#pulled, this.#resampled, STEP);
+      let write = (this.#fifoRead + this.#fifoCount) % FIFO_FRAMES;
+      for (let i = 0; i < produced; i++) {
+        fifo[write] = this.#resampled[i]!;
+        write = write + 1 === FIFO_FRAMES ? 0 : write + 1;
+      }
+      this.#fifoCount += produced;
+    }
+  }
+
+  /** Takes `frames` from the FIFO into `out`, with the volume ramped one pole towards its target. */
+  #play(out: Float32Array, frames: number): void {
+    const fifo = this.#fifo;
+    const volume = this.#volume;
+    const smoothing = this.#smoothing;
+    let gain = this.#gain;
+    let read = this.#fifoRead;
+    for (let i = 0; i < frames; i++) {
+      gain += (volume - gain) * smoothing;
+      out[i] = fifo[read]! * gain;
+      read = read + 1 === FIFO_FRAMES ? 0 : read + 1;
+    }
+    this.#gain = gain;
+    this.#fifoRead = read;
+    this.#fifoCount -= frames;
+  }
+
+  // Our own node is the only sender, so commands are trusted; still, nothing here may throw.
+  readonly #onCommand = (event: { data: unknown }): void => {
+    const command = event.data as PlaybackCommand | null;
+    if (typeof command !== 'object' || command === null) return;
+    switch (command.type) {
+      case 'audio':
+        if (command.pcm instanceof ArrayBuffer && command.pcm.byteLength >= 2) {
+          this.#buffer.push(new Int16Array(command.pcm, 0, command.pcm.byteLength >> 1), currentTime * 1000);
+        }
+        break;
+      case 'flush': {
+        const message = this.#flushedMessage;
+        message.id = command.id;
+        message.droppedSamples = this.#buffer.flush();
+        // The fade tail left in the queue still plays: the final position includes it.
+        message.playedSamples = this.#buffer.playedSamples + this.#buffer.queuedSamples;
+        this.port.postMessage(message);
+        break;
+      }
+      case 'volume':
+        this.#volume = clampVolume(command.volume);
+        break;
+    }
+  };
+}
+
+function clampVolume(volume: number): number {
+  return volume >= 0 ? Math.min(volume, 1) : 0; // NaN → 0
+}
+
+registerProcessor(PLAYBACK_PROCESSOR, PlaybackProcessor);
