@@ -98,10 +98,18 @@ export class Resampler {
 
       while (newest < filled) {
         const start = newest - taps + 1;
-        output[written++] = symmetric
-          ? symmetricDot(history, start, coefficients, taps)
-          : dot(history, start, coefficients, phase * taps, taps);
-        phase += down;
+        if (symmetric) {
+          output[written++] = symmetricDot(history, start, coefficients, taps);
+          phase += down;
+        } else if (phase + down < up) {
+          // Upsampling: the next output reads the same inputs, so both share one pass over them.
+          dotPair(history, start, coefficients, phase * taps, (phase + down) * taps, taps, output, written);
+          written += 2;
+          phase += 2 * down;
+        } else {
+          output[written++] = dot(history, start, coefficients, phase * taps, taps);
+          phase += down;
+        }
         if (phase >= up) {
           const advance = Math.floor(phase / up);
           newest += advance;
@@ -136,6 +144,41 @@ function dot(a: Float32Array, aStart: number, b: Float32Array, bStart: number, n
   }
   if (j < n) acc0 += a[aStart + j]! * b[bStart + j]!;
   return acc0 + acc1;
+}
+
+/**
+ * Two `dot`s over the same `a` window with coefficient sets at `bStart` and `cStart`, written to out[at] and
+ * out[at + 1]. Each sum is formed exactly as `dot` forms it, so the results are bit-identical to two `dot` calls.
+ */
+function dotPair(
+  a: Float32Array,
+  aStart: number,
+  b: Float32Array,
+  bStart: number,
+  cStart: number,
+  n: number,
+  out: Float32Array,
+  at: number,
+): void {
+  let b0 = 0;
+  let b1 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const x0 = a[aStart + j]!;
+    const x1 = a[aStart + j + 1]!;
+    b0 += x0 * b[bStart + j]!;
+    b1 += x1 * b[bStart + j + 1]!;
+    c0 += x0 * b[cStart + j]!;
+    c1 += x1 * b[cStart + j + 1]!;
+  }
+  if (j < n) {
+    b0 += a[aStart + j]! * b[bStart + j]!;
+    c0 += a[aStart + j]! * b[cStart + j]!;
+  }
+  out[at] = b0 + b1;
+  out[at + 1] = c0 + c1;
 }
 
 /** `dot` for a symmetric kernel (b[j] = b[n − 1 − j]): the two inputs sharing a coefficient are added first. */

@@ -119,10 +119,11 @@ export function sinadAfterInt16Db(
   outputRate: number,
   frequency: number,
   levelDbfs = -1,
+  phase = 0.3,
 ): number {
   const amplitude = 10 ** (levelDbfs / 20);
   const toWire = outputRate <= inputRate;
-  const run = runTone(factory, inputRate, outputRate, frequency, amplitude, 0.3, !toWire);
+  const run = runTone(factory, inputRate, outputRate, frequency, amplitude, phase, !toWire);
   const analysed = toWire ? quantizeInt16(run.output) : run.output;
   const fit = fitSine(analysed, outputRate, frequency, run.start, run.length);
   return db(fit.amplitude / Math.SQRT2 / Math.hypot(fit.residualRms, fit.offset));
