@@ -15,5 +15,4 @@ export { LevelMeter, toDbfs } from './level-meter.ts';
 export { decodeInt16, decodeInt16Le, encodeInt16, encodeInt16Le, floatToInt16, INT16_SCALE, int16ToFloat } from './pcm.ts';
 export { PcmDecoder } from './pcm-decoder.ts';
 export { Resampler } from './resampler.ts';
-export { designPolyphaseFilter, type PolyphaseFilter } from './sinc-filter.ts';
 export { VOICE_ACTIVITY_DEFAULTS, VoiceActivityDetector, type VoiceActivityOptions } from './voice-activity.ts';
