@@ -3,6 +3,8 @@
  * Tests that wait on a client timer (confirmation timeout, backoff) use the fake clock so they take no real time;
  * protocol violations the SDK never commits itself are injected through a wrapping WebSocket, and say so.
  */
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { VoiceError } from '../../src/errors.ts';
 import { SOCKET_ERRORS } from '../../src/protocol/codes.ts';
@@ -246,6 +248,34 @@ describe('scripted server failures', () => {
     expect(await result).toMatchObject({ code: 'CONFIRMATION_TIMEOUT', retryable: true });
     expect(clock.pending).toBe(0);
     await serverIdle();
+  });
+
+  test('a socket that never opens: CONNECTION_FAILED after connectTimeoutMs (fake clock), the TCP connection closed', async () => {
+    // A TCP server that accepts and never answers the upgrade request: the socket stays in CONNECTING.
+    const held: Socket[] = [];
+    const tcp = createNetServer((s) => {
+      held.push(s);
+      s.resume(); // read (and ignore) the upgrade request, so the end of the connection is noticed
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', () => resolve()));
+    const closed = new Promise<void>((resolve) => tcp.on('connection', (s) => s.on('close', () => resolve())));
+    const clock = new FakeClock();
+    const socket = clientFor(server, {
+      clock,
+      reconnect: false,
+      wsUrl: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/voice-stream`,
+    });
+    const connecting = nextEvent(socket, 'statechange', (d: { state: string }) => d.state === 'connecting');
+    const result = rejection(socket.connect());
+    await connecting;
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    expect(clock.pendingDelays).toEqual([10_000]);
+    clock.advance(10_000);
+    expect(await result).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true });
+    expect((await result).message).toContain('did not open within 10000 ms');
+    await closed;
+    expect(clock.pending).toBe(0);
+    tcp.close();
   });
 
   test('garbage from the server: typed errors and message events, nothing thrown, audio decoded with the odd byte carried', async () => {
