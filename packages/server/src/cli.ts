@@ -83,10 +83,15 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
+  let stoppingSince = 0;
   const shutdown = (signal: string) => {
-    if (stopping) process.exit(1); // a second Ctrl-C does not wait
-    stopping = true;
+    if (stoppingSince) {
+      // One Ctrl-C can arrive twice (the terminal signals the whole group, and a parent such as scripts/demo.mjs
+      // forwards it): only a signal a second later means "do not wait".
+      if (Date.now() - stoppingSince > 1000) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
     process.stdout.write(`\n${signal}: closing sockets (1001) and stopping…\n`);
     server.close().then(
       () => process.exit(0),
