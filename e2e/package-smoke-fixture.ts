@@ -26,6 +26,8 @@ export interface SmokeResult {
   states: string[];
   error?: { code?: string; message?: string; isVoiceError?: boolean } | string;
   violations: string[];
+  /** The page's console messages and uncaught errors, added by smokeIn. */
+  console: string[];
 }
 
 /** Runs a command and throws with its output if it fails: the smoke steps are set-up, not assertions. */
@@ -169,7 +171,8 @@ export async function smokeIn(browser: Browser, url: string): Promise<SmokeResul
       .catch(() => {
         throw new Error(`the page never started its smoke run; console:\n${console.join('\n')}`);
       });
-    return await page.evaluate(() => (window as unknown as { smoke: Promise<SmokeResult> }).smoke);
+    const result = await page.evaluate(() => (window as unknown as { smoke: Promise<SmokeResult> }).smoke);
+    return { ...result, console };
   } finally {
     await page.close();
   }
