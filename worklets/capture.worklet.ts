@@ -43,7 +43,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
   #startTime = -1;
   /** 16 kHz samples produced so far. */
   #wireSamples = 0;
-  /** Frame buffers allocated because the pool was empty (the pool was too small for the main thread's pace). */
+  /**
+   * Frame buffers allocated because the pool was empty (the main thread fell behind in recycling). The message
+   * contract has no field for it yet; the Node allocation probe reads it.
+   */
   allocatedBuffers = 0;
 
   readonly #frameMessage: FrameEvent = { type: 'frame', pcm: new ArrayBuffer(0), endTime: 0 };
@@ -60,7 +63,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.#resampler = new Resampler(sampleRate, WIRE_RATE);
     this.#wire = new Float32Array(this.#resampler.maxOutput(SLICE));
     this.#assembler = new FrameAssembler(o.frameSamples);
-    this.#meter = new LevelMeter(Math.max(1, Math.round((o.levelIntervalMs * WIRE_RATE) / 1000)));
+    // At most 100 level messages a second, whatever the options say.
+    this.#meter = new LevelMeter(Math.max(WIRE_RATE / 100, Math.round((o.levelIntervalMs * WIRE_RATE) / 1000)));
     this.#muted = o.muted;
     this.#pool.length = MAX_POOL;
     for (let i = 0; i < INITIAL_POOL; i++) this.#pool[this.#poolCount++] = new Uint8Array(this.#assembler.frameBytes);

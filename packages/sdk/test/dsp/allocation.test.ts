@@ -10,17 +10,29 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const probe = fileURLToPath(new URL('../support/allocation-probe.ts', import.meta.url));
+const probePath = fileURLToPath(new URL('../support/allocation-probe.ts', import.meta.url));
 
-async function bytesPerCall(name: string): Promise<number> {
+async function runProbe(name: string): Promise<{ case: string; bytesPerCall: number; allocatedBuffers?: number }> {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-warnings', '--conditions=@savants/source', probe, name],
+    [
+      '--expose-gc',
+      '--min-semi-space-size=64',
+      '--max-semi-space-size=64',
+      '--no-warnings',
+      '--conditions=@savants/source',
+      probePath,
+      name,
+    ],
     { timeout: 60_000 },
   );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { case: string; bytesPerCall: number };
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { case: string; bytesPerCall: number; allocatedBuffers?: number };
   expect(result.case).toBe(name);
-  return result.bytesPerCall;
+  return result;
+}
+
+async function bytesPerCall(name: string): Promise<number> {
+  return (await runProbe(name)).bytesPerCall;
 }
 
 describe('zero allocation per call', { timeout: 90_000 }, () => {
@@ -34,9 +46,14 @@ describe('zero allocation per call', { timeout: 90_000 }, () => {
     'pcm-codec',
     'level-meter',
     'voice-activity',
-    'capture-worklet',
   ])('%s allocates 0 bytes per call', async (name) => {
     expect(await bytesPerCall(name)).toBe(0);
+  });
+
+  it('the capture worklet process() allocates 0 bytes per call while the main thread recycles, and no frame buffer', async () => {
+    const result = await runProbe('capture-worklet');
+    expect(result.bytesPerCall).toBe(0);
+    expect(result.allocatedBuffers).toBe(0);
   });
 
   it('the probe catches a resampler call that makes one subarray view (≥ 32 bytes per call)', async () => {
@@ -44,6 +61,8 @@ describe('zero allocation per call', { timeout: 90_000 }, () => {
   });
 
   it('the probe catches the capture worklet allocating frame buffers when they never come back', async () => {
-    expect(await bytesPerCall('allocating-capture-worklet')).toBeGreaterThan(5);
+    const result = await runProbe('allocating-capture-worklet');
+    expect(result.bytesPerCall).toBeGreaterThan(5);
+    expect(result.allocatedBuffers).toBeGreaterThan(1_000);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Child-process probe for "allocates nothing per call", run by test/dsp/allocation.test.ts as
  *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 allocation-probe.ts <case>
- * and printing one JSON line: `{ case, bytesPerCall, steps }`.
+ * and printing one JSON line: `{ case, bytesPerCall, steps }` (plus `allocatedBuffers` for the capture worklet).
  *
  * Method: after a warm-up (so the JIT has settled), it runs windows of `steps` calls between two reads of
  * `heapUsed`, each window after a full GC, and the same number of empty windows. The young generation is large
@@ -24,6 +24,8 @@ interface Workload {
   between?(): void;
   /** Calls per window. @default 5000 */
   steps?: number;
+  /** Extra figures to report beside the allocation. */
+  report?(): Record<string, number>;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -106,7 +108,7 @@ const cases: Record<string, () => Workload | Promise<Workload>> = {
  */
 async function captureWorklet(recycle: boolean): Promise<Workload> {
   type Port = { onmessage: ((event: { data: unknown }) => void) | null; postMessage(message: { type: string; pcm?: ArrayBuffer }): void };
-  type Processor = { process(inputs: Float32Array[][]): boolean; port: Port };
+  type Processor = { process(inputs: Float32Array[][]): boolean; port: Port; allocatedBuffers: number };
   // Preallocated, so the stub itself allocates nothing inside a window.
   const sent: ArrayBuffer[] = new Array(64).fill(null);
   let sentCount = 0;
@@ -140,6 +142,7 @@ async function captureWorklet(recycle: boolean): Promise<Workload> {
     },
     // Fewer calls than it takes to empty the pool of 8 frames (60 quanta at 48 kHz).
     steps: 50,
+    report: () => ({ allocatedBuffers: processor.allocatedBuffers }),
   };
 }
 
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
     empty.push(heapUsed() - before);
   }
   const bytesPerCall = (median(working) - median(empty)) / steps;
-  console.log(JSON.stringify({ case: name, bytesPerCall, steps }));
+  console.log(JSON.stringify({ case: name, bytesPerCall, steps, ...workload.report?.() }));
 }
 
 await main();
