@@ -34,3 +34,4 @@ export {
 } from './options.ts';
 export type { CloseCode, HttpErrorCode, RetryAdvice, SocketErrorCode } from './protocol/index.ts';
 export type { ServerMessage } from './protocol/schemas.ts';
+export type { ConnectionState } from './transport/socket-events.ts';
