@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
+import { byLayer, measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
 
 /** The issue's budget: 15 kB, read strictly as 15,000 bytes. Do not raise it to make a build pass. */
 const CLIENT_BUDGET_BYTES = 15_000;
@@ -76,8 +76,12 @@ const entries = await measureEntries();
   const client = entries.find((e) => e.name === '.');
   if (client.gzip <= CLIENT_BUDGET_BYTES) ok(`client ${client.gzip} B <= ${CLIENT_BUDGET_BYTES} B`);
   else {
-    fail(`client ${client.gzip} B > budget ${CLIENT_BUDGET_BYTES} B; what it is made of (from source, worklets apart):`);
-    console.table(await sourceBreakdown());
+    fail(
+      `client ${client.gzip} B > budget ${CLIENT_BUDGET_BYTES} B; what it is made of (bundled from source, so the inlined worklets are rows of their own):`,
+    );
+    const rows = await sourceBreakdown();
+    console.table(byLayer(rows));
+    console.table(rows);
   }
 }
 

@@ -84,6 +84,19 @@ export function breakdown(bundle, totalGzip) {
     .sort((a, b) => b['gzip ≈ B'] - a['gzip ≈ B']);
 }
 
+/** Sums a breakdown by what a reader can act on: a dependency, the inlined worklets, or a layer of src/. */
+export function byLayer(rows) {
+  const layer = (m) => {
+    if (m.startsWith('worklet (inlined)')) return 'worklets (inlined)';
+    if (!m.startsWith('src/')) return m.split('/')[0];
+    const [, first] = m.split('/');
+    return first.endsWith('.ts') ? `src/${first}` : `src/${first}/`;
+  };
+  const sums = new Map();
+  for (const r of rows) sums.set(layer(r.module), (sums.get(layer(r.module)) ?? 0) + r['gzip ≈ B']);
+  return [...sums].map(([part, bytes]) => ({ part, 'gzip ≈ B': bytes })).sort((a, b) => b['gzip ≈ B'] - a['gzip ≈ B']);
+}
+
 /**
  * An entry (default: the client) bundled from SOURCE, so the inlined worklets appear as modules of their own (in dist they are already
  * strings inside index.js). Used only for the breakdown; the budget is measured on dist.
@@ -100,7 +113,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--breakdown')) {
     for (const entry of ['src/index.ts', 'src/dsp/index.ts', 'src/protocol/index.ts']) {
       console.log(`\n${entry}, bundled from source:`);
-      console.table(await sourceBreakdown(entry));
+      const rows = await sourceBreakdown(entry);
+      console.table(byLayer(rows));
+      console.table(rows);
     }
   }
 }
