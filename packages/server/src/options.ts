@@ -104,11 +104,6 @@ export const DEFAULTS = {
   shutdownGraceMs: 1000,
 } as const satisfies Partial<VoiceServerOptions>;
 
-export type ResolvedOptions = Required<
-  Omit<VoiceServerOptions, 'apiKeys' | 'apiKeysFile' | 'recordDir' | 'networkModel' | 'env' | 'jwtSecret'>
-> &
-  Pick<VoiceServerOptions, 'recordDir' | 'networkModel'> & { apiKeys: readonly ApiKeyEntry[] };
-
 export function defaultLogger(): Logger {
   return jsonLineLogger();
 }

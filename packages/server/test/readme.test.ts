@@ -16,13 +16,16 @@ function section(heading: string): string {
 
 /** The cells of the table row, in `heading`'s section, whose first cell is exactly `first`; or undefined. */
 function row(first: string, heading: string): string[] | undefined {
-  const line = section(heading)
+  return section(heading)
     .split('\n')
-    .find((l) => l.startsWith(`| ${first} |`));
-  return line
-    ?.split(/(?<!\\)\|/)
-    .slice(1, -1)
-    .map((c) => c.trim());
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
+    .find((cells) => cells[0] === first);
 }
 
 describe('packages/server/README.md', () => {
@@ -68,7 +71,7 @@ describe('packages/server/README.md', () => {
   it('has a decision for each server-side gap of section 12.2', () => {
     const decisions = section("Decisions on the protocol's gaps");
     for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 24, 25, 29]) {
-      expect(decisions, `gap ${n}`).toMatch(new RegExp(`\\n${n}\\. \\*\\*`));
+      expect(decisions, `gap ${n}`).toContain(`\n- **Gap ${n}: `);
     }
   });
 });
