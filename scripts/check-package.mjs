@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { byLayer, measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
+import { byLayer, inlinedWorkletCost, measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
 
 /** The issue's budget: 15 kB, read strictly as 15,000 bytes. Do not raise it to make a build pass. */
 const CLIENT_BUDGET_BYTES = 15_000;
@@ -74,6 +74,8 @@ const entries = await measureEntries();
 {
   console.table(entries.map((e) => ({ entry: e.name, file: `dist/${e.file}`, 'min B': e.minified, 'min+gzip B': e.gzip })));
   const client = entries.find((e) => e.name === '.');
+  const worklets = inlinedWorkletCost(client.code);
+  if (worklets !== undefined) console.log(`  of the client's ${client.gzip} B, the two inlined worklets are ${worklets} B`);
   if (client.gzip <= CLIENT_BUDGET_BYTES) ok(`client ${client.gzip} B <= ${CLIENT_BUDGET_BYTES} B`);
   else {
     fail(

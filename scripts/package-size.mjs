@@ -3,10 +3,10 @@
 // says which module costs what.
 //   node scripts/package-size.mjs              table of entry sizes
 //   node scripts/package-size.mjs --breakdown  plus what each entry is made of, module by module (from source)
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { build, minifySync } from 'vite';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const sdkDir = path.join(root, 'packages/sdk');
@@ -64,6 +64,22 @@ export async function measureEntries() {
   return rows;
 }
 
+/**
+ * What the inlined worklets add to a bundle, exactly: its gzip size minus that of the same code with the two
+ * worklet strings cut out (they are embedded verbatim as string literals of dist/worklets/*.js).
+ */
+export function inlinedWorkletCost(code) {
+  let without = code;
+  for (const name of ['capture.worklet.js', 'playback.worklet.js']) {
+    const file = path.join(dist, 'worklets', name);
+    const literal = existsSync(file) ? JSON.stringify(readFileSync(file, 'utf8')) : undefined;
+    const at = literal ? without.indexOf(literal.slice(1, -1)) : -1;
+    if (at < 0) return undefined;
+    without = without.slice(0, at) + without.slice(at + literal.length - 2);
+  }
+  return gzipSize(code) - gzipSize(without);
+}
+
 /** Groups a module id into something a reader can act on: a dependency, an SDK layer, or an inlined worklet. */
 function moduleGroup(id) {
   const dep = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(id);
@@ -72,12 +88,21 @@ function moduleGroup(id) {
   return path.relative(sdkDir, id);
 }
 
+/** A module's rendered code, minified alone (top-level names kept, as in the bundle where they are shared). */
+function minifyFragment(id, code) {
+  try {
+    return minifySync(`${path.basename(id).replace(/\W/g, '_')}.js`, code, { compress: true, mangle: { toplevel: false } }).code;
+  } catch {
+    return code;
+  }
+}
+
 /**
- * Each module's share of the gzipped bundle. Gzip is not additive, so each module's code is gzipped alone and the
- * results are scaled to the real total: good for ranking, approximate in the last few hundred bytes.
+ * Each module's share of the gzipped bundle. Gzip is not additive, so each module's code is minified and gzipped
+ * alone and the results are scaled to the real total: good for ranking, approximate to a few hundred bytes.
  */
 export function breakdown(bundle, totalGzip) {
-  const rows = bundle.modules.map((m) => ({ module: moduleGroup(m.id), alone: m.code ? gzipSize(m.code) : 0 }));
+  const rows = bundle.modules.map((m) => ({ module: moduleGroup(m.id), alone: m.code ? gzipSize(minifyFragment(m.id, m.code)) : 0 }));
   const sum = rows.reduce((s, r) => s + r.alone, 0) || 1;
   return rows
     .map((r) => ({ module: r.module, 'gzip ≈ B': Math.round((r.alone / sum) * totalGzip) }))
