@@ -29,7 +29,7 @@ export default defineConfig({
   use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` },
   webServer: {
     command: 'pnpm exec vite --config vite.config.ts --logLevel warn',
-    env: { DEMO_PORT: String(DEMO_PORT) },
+    env: { DEMO_PORT: String(DEMO_PORT), DEMO_FROZEN: '1' },
     url: `http://127.0.0.1:${DEMO_PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

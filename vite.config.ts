@@ -17,6 +17,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const sdkDist = path.join(root, 'packages/sdk/dist');
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const port = Number(process.env.DEMO_PORT ?? 5173);
+/** End-to-end runs: no file watching, no hot reload (another edit in the repo must not reload a page mid-call). */
+const frozen = process.env.DEMO_FROZEN === '1';
 
 /** Serves packages/sdk/dist as-is under /sdk-dist/ (no transform: the IIFE must stay a classic script). */
 function serveSdkDist(): Plugin {
@@ -47,7 +49,14 @@ export default defineConfig({
   // zod and idb-keyval are plain ESM: serving them unbundled avoids a mid-test reload when the optimiser
   // discovers them late (through the dist bundle or a dynamic import).
   optimizeDeps: { noDiscovery: true, include: [] },
-  server: { host: '127.0.0.1', port, strictPort: true, headers: isolation, fs: { allow: [root] } },
+  server: {
+    host: '127.0.0.1',
+    port,
+    strictPort: true,
+    headers: isolation,
+    fs: { allow: [root] },
+    ...(frozen ? { hmr: false, watch: null } : {}),
+  },
   preview: { host: '127.0.0.1', port, strictPort: true, headers: isolation },
   build: { outDir: path.join(root, 'demo/dist'), emptyOutDir: true },
 });

@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test } from './fixtures.ts';
+import { tapSamples } from './page-probe.ts';
 import { readRecording } from './recordings.ts';
 import { activeSpan, dominantFrequency, findHoles, maxBandLevelDb, rms, toDb } from './signals.ts';
 
@@ -78,7 +79,7 @@ test('a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
     const { input } = await page.evaluate(() => window.__probe.stopTaps());
     await disconnectCall(page);
     const { wav } = await readRecording(recordDir, await sessionId(page));
-    const captured = Float32Array.from(input.samples);
+    const captured = tapSamples(input);
     const span = activeSpan(captured, input.sampleRate, -30);
     if (!span) throw new Error('the microphone delivered no sweep');
     return {

@@ -2,6 +2,7 @@
  * Playwright fixtures: a reference server per test (in this process, on a free port, recording to the test's
  * output dir) and pages in their own Chromium, launched with the fake microphone playing a chosen fixture.
  */
+import { mkdirSync } from 'node:fs';
 import { type Browser, test as base, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../chromium.ts';
 import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '../packages/server/src/index.ts';
@@ -28,8 +29,10 @@ export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   startServer: async ({}, use, testInfo) => {
     const servers: VoiceServer[] = [];
+    const recordDir = testInfo.outputPath('recordings');
+    mkdirSync(recordDir, { recursive: true });
     await use(async (options = {}) => {
-      const server = await createVoiceServer({ port: 0, logger: silentLogger, recordDir: testInfo.outputPath('recordings'), ...options });
+      const server = await createVoiceServer({ port: 0, logger: silentLogger, recordDir, ...options });
       servers.push(server);
       return server;
     });

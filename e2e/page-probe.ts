@@ -22,7 +22,14 @@ export interface TapRecording {
   sampleRate: number;
   /** Context frame of the first recorded sample. */
   startFrame: number;
-  samples: number[];
+  /** Float32 samples, base64 (a JSON array of numbers would be ten times larger and slower to pass out). */
+  base64: string;
+}
+
+/** Decodes a tap's samples (Node side). */
+export function tapSamples(tap: TapRecording): Float32Array {
+  const bytes = Buffer.from(tap.base64, 'base64');
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 declare global {
@@ -65,7 +72,8 @@ export function installProbe(): void {
   const ProbedWebSocket = class extends NativeWebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
-      probe.sockets.push(this);
+      // Only the SDK's sockets: the dev server's hot-reload socket lives as long as the page.
+      if (String(url).includes('/voice-stream')) probe.sockets.push(this);
     }
   };
   window.WebSocket = ProbedWebSocket;
@@ -156,8 +164,12 @@ export function installProbe(): void {
       if (!taps) throw new Error('taps not started');
       const read = (node: AudioWorkletNode) =>
         new Promise<TapRecording>((resolve) => {
-          node.port.onmessage = (event: MessageEvent<{ startFrame: number; samples: Float32Array }>) =>
-            resolve({ sampleRate: node.context.sampleRate, startFrame: event.data.startFrame, samples: Array.from(event.data.samples) });
+          node.port.onmessage = (event: MessageEvent<{ startFrame: number; samples: Float32Array }>) => {
+            const bytes = new Uint8Array(event.data.samples.buffer, event.data.samples.byteOffset, event.data.samples.byteLength);
+            let binary = '';
+            for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            resolve({ sampleRate: node.context.sampleRate, startFrame: event.data.startFrame, base64: btoa(binary) });
+          };
           node.port.postMessage('dump');
         });
       const [input, output] = await Promise.all([read(taps.input), read(taps.output)]);

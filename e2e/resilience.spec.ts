@@ -41,6 +41,8 @@ test('the server stops mid-call and comes back: the client reconnects by itself 
   await server.start();
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'reconnected'), undefined, { timeout: 20_000 });
   const after = await flowOver(page, 1500);
+  const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
+  console.log(`reconnect: jitter buffer after ${JSON.stringify(jitter)}; before: output ${before.outputDb.toFixed(1)} dBFS`);
   const log = await events(page);
   console.log(
     `reconnect: before ${before.sentBytes} B out / ${before.receivedBytes} B in per 1 s; after ${after.sentBytes} B out / ${after.receivedBytes} B in per 1.5 s, ` +

@@ -1,5 +1,5 @@
 /** Aligns the page's two audio taps (microphone source, playback output) on the AudioContext's frame clock. */
-import type { TapRecording } from './page-probe.ts';
+import { type TapRecording, tapSamples } from './page-probe.ts';
 
 export interface AlignedTaps {
   sampleRate: number;
@@ -11,8 +11,9 @@ export interface AlignedTaps {
 export function alignTaps(input: TapRecording, output: TapRecording): AlignedTaps {
   const origin = Math.min(input.startFrame, output.startFrame);
   const place = (tap: TapRecording) => {
-    const out = new Float32Array(tap.startFrame - origin + tap.samples.length);
-    out.set(tap.samples, tap.startFrame - origin);
+    const samples = tapSamples(tap);
+    const out = new Float32Array(tap.startFrame - origin + samples.length);
+    out.set(samples, tap.startFrame - origin);
     return out;
   };
   return { sampleRate: input.sampleRate, input: place(input), output: place(output) };
