@@ -65,6 +65,14 @@ export interface VoiceServer {
   close(): Promise<void>;
 }
 
+/**
+ * Starts a reference server and resolves once it listens.
+ * @example
+ * const server = await createVoiceServer({ port: 0, agent: 'loopback', logger: silentLogger });
+ * const res = await fetch(`${server.url}/api/websocket-voice/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+ *   body: JSON.stringify({ apiKey: server.devApiKey, deviceId: 'my-device' }) });
+ * await server.close();
+ */
 export async function createVoiceServer(options: VoiceServerOptions = {}): Promise<VoiceServer> {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const log: Logger = options.logger ?? defaultLogger();

@@ -41,6 +41,7 @@ function fromParams(params: URLSearchParams): Partial<EchoAgentOptions> {
   return out;
 }
 
+/** The `echo` agent; `options` override {@link ECHO_DEFAULTS}, the socket query overrides both. */
 export function echoAgent(options: Partial<EchoAgentOptions> = {}): Agent {
   return {
     name: 'echo',

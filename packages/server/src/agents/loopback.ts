@@ -5,6 +5,7 @@
  */
 import type { Agent } from './agent.ts';
 
+/** The `loopback` agent. */
 export function loopbackAgent(): Agent {
   return {
     name: 'loopback',

@@ -22,6 +22,7 @@ export function isAgentName(name: string): name is AgentName {
   return (AGENT_NAMES as readonly string[]).includes(name);
 }
 
+/** A fresh instance of a built-in agent. */
 export function createAgent(name: AgentName, options: AgentOptions = {}): Agent {
   switch (name) {
     case 'echo':

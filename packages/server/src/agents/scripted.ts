@@ -10,6 +10,7 @@ import { FRAME_BYTES } from '../pcm.ts';
 import type { Agent } from './agent.ts';
 import { sineFrames, streamForever } from './tone.ts';
 
+/** The `silent-confirm` agent. */
 export function silentConfirmAgent(): Agent {
   return { name: 'silent-confirm', confirms: false, start: () => ({ onAudio() {} }) };
 }
@@ -39,6 +40,7 @@ function concatFrames(next: () => Uint8Array, bytes: number): Uint8Array {
   return out;
 }
 
+/** The `garbage` agent: {@link GARBAGE_SEQUENCE}, then 200 ms of tone. */
 export function garbageAgent(): Agent {
   return {
     name: 'garbage',
@@ -56,6 +58,7 @@ export interface DropAgentOptions {
   afterMs: number;
 }
 
+/** The `drop` agent; `?after=` overrides `afterMs`. */
 export function dropAgent(options: Partial<DropAgentOptions> = {}): Agent {
   return {
     name: 'drop',

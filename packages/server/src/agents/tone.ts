@@ -40,6 +40,7 @@ export function streamForever(out: AudioOut, next: () => Uint8Array, schedule: (
   refill();
 }
 
+/** The `tone` agent; `options` override {@link TONE_DEFAULTS}, `?freq=` overrides the frequency. */
 export function toneAgent(options: Partial<ToneAgentOptions> = {}): Agent {
   return {
     name: 'tone',
