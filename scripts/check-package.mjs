@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { importSideEffects } from './import-side-effects.mjs';
 import { byLayer, inlinedWorkletCost, measureEntries, root, sdkDir, sourceBreakdown } from './package-size.mjs';
 
 /** The issue's budget: 15 kB, read strictly as 15,000 bytes. Do not raise it to make a build pass. */
@@ -114,40 +115,10 @@ console.log('leaks between entries');
 
 console.log('importing each entry in Node (no DOM) constructs nothing');
 {
-  // A child process, so the globals it counts are pristine. Node has WebSocket, fetch, timers and EventTarget but
-  // no AudioContext, AudioWorkletNode, indexedDB or document: a module-scope `class X extends AudioWorkletNode`
-  // fails here just as it fails in server-side rendering.
-  const probe = `
-    const counts = {};
-    const count = (name) => { counts[name] = (counts[name] ?? 0) + 1; };
-    for (const name of ['WebSocket', 'EventTarget', 'Worker', 'Blob', 'MessageChannel', 'BroadcastChannel']) {
-      const Original = globalThis[name];
-      if (typeof Original !== 'function') continue;
-      globalThis[name] = new Proxy(Original, { construct(t, a, nt) { count('new ' + name); return Reflect.construct(t, a, nt); } });
-    }
-    for (const name of ['fetch', 'setTimeout', 'setInterval', 'queueMicrotask', 'requestAnimationFrame']) {
-      const original = globalThis[name];
-      if (typeof original === 'function') globalThis[name] = (...a) => { count(name); return original(...a); };
-    }
-    for (const name of ['indexedDB', 'navigator', 'document', 'window', 'localStorage', 'AudioContext', 'AudioWorkletNode']) {
-      const had = Object.getOwnPropertyDescriptor(globalThis, name);
-      Object.defineProperty(globalThis, name, { configurable: true, get() { count('read ' + name); return had?.get ? had.get.call(globalThis) : had?.value; } });
-    }
-    const { createObjectURL } = URL;
-    URL.createObjectURL = (...a) => { count('URL.createObjectURL'); return createObjectURL(...a); };
-    for (const file of process.argv.slice(1)) await import(file);
-    process.stdout.write(JSON.stringify(counts));
-  `;
-  const files = ['index.js', 'dsp.js', 'protocol.js'].map((f) => path.join(sdkDir, 'dist', f));
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, ...files], { encoding: 'utf8' });
-  if (run.status !== 0) fail(`importing dist in Node failed:\n${run.stderr}`);
-  else {
-    const counts = JSON.parse(run.stdout || '{}');
-    // `typeof X` feature tests do not read through the getter only when X is undeclared; an SDK that checks
-    // support at import time instead of in connect() shows up here, on purpose.
-    if (Object.keys(counts).length === 0) ok('no constructor, timer, network, storage or DOM access at import');
-    else fail(`import-time side effects: ${JSON.stringify(counts)}`);
-  }
+  const result = importSideEffects(['index.js', 'dsp.js', 'protocol.js'].map((f) => path.join(sdkDir, 'dist', f)));
+  if ('threw' in result) fail(`importing dist in Node failed:\n${result.threw}`);
+  else if (Object.keys(result.counts).length === 0) ok('no constructor, timer, network, storage or DOM access at import');
+  else fail(`import-time side effects: ${JSON.stringify(result.counts)}`);
 }
 
 console.log(failures.length ? `\npackage check: ${failures.length} failure(s)` : '\npackage check: all good');
