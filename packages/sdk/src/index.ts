@@ -1,7 +1,7 @@
 /**
  * `@savants/voice`: real-time two-way voice between a web page and a Savants AI agent.
  * The one public barrel: every export is named here on purpose; what is not listed is internal.
- * @module
+ * @module @savants/voice
  */
 export { type AudioDevices, listAudioDevices } from './audio/devices.ts';
 export { WORKLET_FILES } from './audio/worklet-loader.ts';

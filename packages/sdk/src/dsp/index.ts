@@ -1,7 +1,7 @@
 /**
  * `@savants/voice/dsp`: pure, DOM-free audio code. Runs in Node, workers and AudioWorkletGlobalScope.
  * Constructors allocate; the per-block methods of every class here allocate nothing.
- * @module
+ * @module @savants/voice/dsp
  */
 export { DEFAULT_FRAME_SAMPLES, FrameAssembler, MAX_FRAME_SAMPLES, MIN_FRAME_SAMPLES } from './frame-assembler.ts';
 export {
