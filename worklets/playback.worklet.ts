@@ -7,8 +7,10 @@
  * never holds more than one step of output beyond the quantum, so a flush is heard within a quantum plus the
  * buffer's fade (≤ 5 ms).
  *
- * Clock: arrival times and the buffer's clock are `currentTime` in ms (never `Date`), the buffer's clock running
- * ahead by what the FIFO holds, so a pulled sample is stamped with the time it will be heard.
+ * Clock: the buffer runs on whole ms since this processor was built, counted by its own pulls (each pull is 1 ms
+ * of 16 kHz audio, and the resampler's ratio is exact, so the count is the context clock of the audio being
+ * pulled); arrivals are stamped on the same clock from `currentTime` (never `Date`). Whole ms keep the pull's
+ * time argument a small integer: V8 would box (allocate) a fractional one on every call.
  *
  * Real-time rules: everything is built in the constructor; `process()` allocates nothing, builds no strings,
  * validates nothing, and posts only on state changes (`speaking`) and at `levelIntervalMs` (at most 30 Hz).
@@ -22,7 +24,6 @@ import {
   type PlaybackStats,
 } from '../packages/sdk/src/audio/worklet-messages.ts';
 import { JITTER_BUFFER_RATE, JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
-import { LevelMeter } from '../packages/sdk/src/dsp/level-meter.ts';
 import { Resampler } from '../packages/sdk/src/dsp/resampler.ts';
 
 /** 16 kHz samples pulled from the buffer per step: 1 ms. */
@@ -47,12 +48,22 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   readonly #fifo = new Float32Array(FIFO_FRAMES);
   #fifoRead = 0;
   #fifoCount = 0;
-  readonly #meter: LevelMeter;
+  // Output level over the current interval, accumulated in #play. Not `LevelMeter`: its window-closing call runs
+  // only a few times a second, so V8 leaves it unoptimised and it boxes its results; folded into process() (hot,
+  // optimised as a whole) the same sums allocate nothing.
+  #sumSquares = 0;
+  #peak = 0;
   readonly #smoothing: number;
-  #volume: number;
-  #gain: number;
+  // Numeric fields written in process() start as numbers: a field declared bare starts as undefined, V8 then
+  // stores it tagged, and every fractional value written to it is a fresh heap number (an allocation).
+  #volume = 0;
+  #gain = 0;
   readonly #statsIntervalFrames: number;
   #framesToStats: number;
+  /** `currentTime` when built: 0 on the buffer's clock. */
+  readonly #originTime: number;
+  /** The buffer's clock at the next pull, in ms; -1 until the first `process()`. */
+  #clockMs = -1;
   #speaking = false;
 
   readonly #stats: PlaybackStats = {
@@ -79,9 +90,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     const intervalMs = Math.max(MIN_INTERVAL_MS, o.levelIntervalMs);
     this.#statsIntervalFrames = Math.round((intervalMs * sampleRate) / 1000);
     this.#framesToStats = this.#statsIntervalFrames;
-    this.#meter = new LevelMeter(this.#statsIntervalFrames);
     this.#smoothing = 1 - Math.exp(-1 / (VOLUME_SMOOTHING_SECONDS * sampleRate));
     this.#volume = this.#gain = clampVolume(o.volume);
+    this.#originTime = currentTime;
     this.port.onmessage = this.#onCommand;
   }
 
@@ -90,6 +101,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     const first = channels?.[0];
     if (!channels || !first) return true;
     const frames = first.length;
+    if (this.#clockMs < 0) this.#clockMs = Math.round((currentTime - this.#originTime) * 1000);
     this.#fill(frames);
     this.#play(first, frames);
     for (let c = 1; c < channels.length; c++) channels[c]!.set(first);
@@ -100,14 +112,16 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.#speakingMessage.playedSamples = this.#buffer.playedSamples;
       this.port.postMessage(this.#speakingMessage);
     }
-    if (this.#meter.push(first, 0, frames)) {
-      this.#levelMessage.level.rmsDb = this.#meter.rmsDb;
-      this.#levelMessage.level.peakDb = this.#meter.peakDb;
-      this.port.postMessage(this.#levelMessage);
-    }
     this.#framesToStats -= frames;
     if (this.#framesToStats <= 0) {
+      const level = this.#levelMessage.level;
+      // dBFS as in `toDbfs`, written out so no call returns a double.
+      level.rmsDb = 20 * Math.log10(Math.sqrt(this.#sumSquares / (this.#statsIntervalFrames - this.#framesToStats)));
+      level.peakDb = 20 * Math.log10(this.#peak);
+      this.#sumSquares = 0;
+      this.#peak = 0;
       this.#framesToStats += this.#statsIntervalFrames;
+      this.port.postMessage(this.#levelMessage);
       this.#buffer.readStats(this.#stats);
       this.port.postMessage(this.#statsMessage);
     }
@@ -118,9 +132,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   #fill(frames: number): void {
     const fifo = this.#fifo;
     while (this.#fifoCount < frames) {
-      // The step plays after what the FIFO already holds.
-      const nowMs = (currentTime + this.#fifoCount / sampleRate) * 1000;
-      this.#buffer.pull(this.#pulled, STEP, nowMs);
+      this.#buffer.pull(this.#pulled, STEP, this.#clockMs++);
       const produced = this.#resampler.process(this.#pulled, this.#resampled, STEP);
       let write = (this.#fifoRead + this.#fifoCount) % FIFO_FRAMES;
       for (let i = 0; i < produced; i++) {
@@ -131,18 +143,26 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
   }
 
-  /** Takes `frames` from the FIFO into `out`, with the volume ramped one pole towards its target. */
+  /** Takes `frames` from the FIFO into `out`, with the volume ramped one pole towards its target; meters them. */
   #play(out: Float32Array, frames: number): void {
     const fifo = this.#fifo;
     const volume = this.#volume;
     const smoothing = this.#smoothing;
     let gain = this.#gain;
     let read = this.#fifoRead;
+    let sumSquares = this.#sumSquares;
+    let peak = this.#peak;
     for (let i = 0; i < frames; i++) {
       gain += (volume - gain) * smoothing;
-      out[i] = fifo[read]! * gain;
+      const y = fifo[read]! * gain;
+      out[i] = y;
+      sumSquares += y * y;
+      const magnitude = y < 0 ? -y : y;
+      if (magnitude > peak) peak = magnitude;
       read = read + 1 === FIFO_FRAMES ? 0 : read + 1;
     }
+    this.#sumSquares = sumSquares;
+    this.#peak = peak;
     this.#gain = gain;
     this.#fifoRead = read;
     this.#fifoCount -= frames;
@@ -155,7 +175,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     switch (command.type) {
       case 'audio':
         if (command.pcm instanceof ArrayBuffer && command.pcm.byteLength >= 2) {
-          this.#buffer.push(new Int16Array(command.pcm, 0, command.pcm.byteLength >> 1), currentTime * 1000);
+          this.#buffer.push(new Int16Array(command.pcm, 0, command.pcm.byteLength >> 1), (currentTime - this.#originTime) * 1000);
         }
         break;
       case 'flush': {

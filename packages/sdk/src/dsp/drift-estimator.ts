@@ -3,6 +3,8 @@
  * @module
  */
 
+/** "No value yet": a large Smi rather than Infinity, so the fields stay small integers (no boxed doubles). */
+const NONE = 0x3fffffff;
 /** Media the baseline is taken over, and the length of each later window, in 16 kHz samples (10 s, 5 s). */
 const BASELINE_SAMPLES = 160_000;
 const WINDOW_SAMPLES = 80_000;
@@ -14,39 +16,41 @@ const WINDOW_SAMPLES = 80_000;
  * Negative: audio comes early (drop silence); positive: it comes late (insert silence). Stalls and jitter raise
  * single arrivals, not a window's minimum, so they do not move the estimate.
  *
+ * Lateness and drift are in 16 kHz samples (integers): V8 boxes double arguments of calls it does not inline.
+ *
  * Real-time use: allocates nothing.
  */
 export class DriftEstimator {
-  #baseline = Number.POSITIVE_INFINITY;
-  #windowMin = Number.POSITIVE_INFINITY;
-  #previousWindowMin = Number.POSITIVE_INFINITY;
+  #baseline = NONE;
+  #windowMin = NONE;
+  #previousWindowMin = NONE;
   #windowEnd = BASELINE_SAMPLES + WINDOW_SAMPLES;
 
   /** Starts a new turn: its media clock is unrelated to the last one's. */
   reset(): void {
-    this.#baseline = Number.POSITIVE_INFINITY;
-    this.#windowMin = Number.POSITIVE_INFINITY;
-    this.#previousWindowMin = Number.POSITIVE_INFINITY;
+    this.#baseline = NONE;
+    this.#windowMin = NONE;
+    this.#previousWindowMin = NONE;
     this.#windowEnd = BASELINE_SAMPLES + WINDOW_SAMPLES;
   }
 
-  /** One arrival: its lateness (ms) and the turn's media position of its first sample (16 kHz samples). */
-  observe(latenessMs: number, mediaSamples: number): void {
+  /** One arrival: its lateness and the turn's media position of its first sample, both in 16 kHz samples. */
+  observe(lateness: number, mediaSamples: number): void {
     if (mediaSamples < BASELINE_SAMPLES) {
-      this.#baseline = Math.min(this.#baseline, latenessMs);
+      this.#baseline = Math.min(this.#baseline, lateness);
       return;
     }
     while (mediaSamples >= this.#windowEnd) {
-      if (this.#windowMin !== Number.POSITIVE_INFINITY) this.#previousWindowMin = this.#windowMin;
-      this.#windowMin = Number.POSITIVE_INFINITY;
+      if (this.#windowMin !== NONE) this.#previousWindowMin = this.#windowMin;
+      this.#windowMin = NONE;
       this.#windowEnd += WINDOW_SAMPLES;
     }
-    this.#windowMin = Math.min(this.#windowMin, latenessMs);
+    this.#windowMin = Math.min(this.#windowMin, lateness);
   }
 
-  /** The drift so far in ms; 0 until the baseline and one full window have been seen. */
-  get driftMs(): number {
-    if (this.#previousWindowMin === Number.POSITIVE_INFINITY || this.#baseline === Number.POSITIVE_INFINITY) return 0;
+  /** The drift so far in samples; 0 until the baseline and one full window have been seen. */
+  get driftSamples(): number {
+    if (this.#previousWindowMin === NONE || this.#baseline === NONE) return 0;
     return Math.min(this.#previousWindowMin, this.#windowMin) - this.#baseline;
   }
 }

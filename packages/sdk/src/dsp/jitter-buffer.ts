@@ -64,13 +64,13 @@ export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
 
 /** Figures of a {@link JitterBuffer}; the same fields as the playback worklet's `PlaybackStats`. */
 export interface JitterBufferStats {
-  /** Audio queued and not yet played, ms. */
+  /** Audio queued and not yet played, whole ms. */
   queuedMs: number;
-  /** The current (or next) turn's start delay, ms. */
+  /** The current (or next) turn's start delay, whole ms. */
   targetMs: number;
   /** Times the queue ran dry in the middle of a turn and audio came back. */
   underruns: number;
-  /** Time played as concealment (silence) in those underruns, ms. */
+  /** Time played as concealment (silence) in those underruns, whole ms. */
   lateMs: number;
   /** Samples taken from the queue so far: the exact play position in received audio (silence slips included). */
   playedSamples: number;
@@ -141,9 +141,14 @@ export class JitterBuffer {
   #turnLargestChunk = 0;
   #previousLargestChunk = 0;
   #lastArrivalMs = 0;
-  #targetMs: number;
+  /** The arrival time of the push being handled. */
+  #arrivalMs = 0;
+  /** Starts as a number, not undefined: V8 keeps the field unboxed-in-place only if it never held a non-number. */
+  #targetMs = 0;
 
   // Playout.
+  /** Play time of output sample 0 of the pull being rendered. */
+  #clockMs = 0;
   #startAtMs = 0;
   #dry = false;
   #dryStartMs = 0;
@@ -158,17 +163,18 @@ export class JitterBuffer {
   #flushed = 0;
   #overflow = 0;
   #underruns = 0;
-  #lateMs = 0;
+  /** Concealment time, in 1/16 ms (integer: see readStats). */
+  #lateTicks = 0;
 
   constructor(options: Partial<JitterBufferOptions> = {}) {
     this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
     const o = this.#options;
     if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('JitterBuffer: fadeMs must be in (0, 5]');
     this.#ring = new Int16Array(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
-    this.#history = new LatenessHistory(o.latenessHalfLifeMs);
+    this.#history = new LatenessHistory(o.latenessHalfLifeMs * SAMPLES_PER_MS);
     this.#fadeSamples = Math.round(o.fadeMs * SAMPLES_PER_MS);
     this.#silence = Math.floor(o.silenceThreshold * 32_768);
-    this.#targetMs = o.initialTargetMs;
+    this.#targetMs = Math.round(o.initialTargetMs);
   }
 
   /** True from the first played sample of a turn to its end (queue empty for `turnGapMs`, or a flush). */
@@ -194,7 +200,8 @@ export class JitterBuffer {
     const length = samples.length;
     if (length === 0) return 0;
     this.#received += length;
-    this.#noteArrival(length, arrivalMs);
+    this.#arrivalMs = arrivalMs;
+    this.#noteArrival(length);
 
     const capacity = this.#ring.length;
     const accepted = Math.min(length, capacity - this.#queued);
@@ -214,7 +221,8 @@ export class JitterBuffer {
    * Call it with consecutive blocks; `nowMs` must not go backwards.
    */
   pull(out: Float32Array, length: number, nowMs: number): void {
-    for (let i = 0; i < length; i++) out[i] = this.#next(nowMs + i / SAMPLES_PER_MS);
+    this.#clockMs = nowMs;
+    for (let i = 0; i < length; i++) this.#render(out, i);
   }
 
   /**
@@ -241,16 +249,19 @@ export class JitterBuffer {
     this.#flushed += dropped;
     this.#speaking = false;
     this.#dry = false;
-    this.#closeTurn(this.#lastArrivalMs);
+    this.#closeTurn(Math.round(this.#lastArrivalMs * SAMPLES_PER_MS));
     return dropped;
   }
 
-  /** Copies the figures into `into` (no allocation). */
+  /**
+   * Copies the figures into `into`. Allocates nothing, even when V8 runs it unoptimised (it is called rarely):
+   * every figure is a small integer, which is why the ms figures are whole ms (rounded down).
+   */
   readStats(into: JitterBufferStats): void {
-    into.queuedMs = this.#queued / SAMPLES_PER_MS;
+    into.queuedMs = this.#queued >> 4; // 16 samples a ms
     into.targetMs = this.#targetMs;
     into.underruns = this.#underruns;
-    into.lateMs = this.#lateMs;
+    into.lateMs = this.#lateTicks >> 4;
     into.playedSamples = this.#played;
     into.receivedSamples = this.#received;
     into.flushedSamples = this.#flushed;
@@ -264,26 +275,30 @@ export class JitterBuffer {
     this.#speaking = this.#dry = this.#turnOpen = false;
     this.#gain = this.#flushTail = this.#silentRun = this.#slipped = this.#drySamples = 0;
     this.#previousLargestChunk = 0;
-    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateMs = 0;
+    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateTicks = 0;
     this.#history.clear();
-    this.#targetMs = this.#options.initialTargetMs;
+    this.#targetMs = Math.round(this.#options.initialTargetMs);
   }
 
   // ---- arrivals -----------------------------------------------------------------------------------------------
+  // Private helpers take and return only integers, booleans and objects: V8 boxes (allocates) a double passed to
+  // or returned from a call it does not inline. Times travel in fields (#arrivalMs, #clockMs) instead.
 
-  #noteArrival(length: number, arrivalMs: number): void {
+  /** Turn bookkeeping for `length` samples arriving at #arrivalMs. */
+  #noteArrival(length: number): void {
+    const arrivalMs = this.#arrivalMs;
     if (this.#turnOpen && this.#state === IDLE) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
       // turn's clock it was a stall: learn from it, then start afresh either way.
       const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
       if (lateness <= this.#options.maxLatenessMs) this.#turnWorstLateness = Math.max(this.#turnWorstLateness, lateness);
-      this.#closeTurn(arrivalMs);
+      this.#closeTurn(Math.round(arrivalMs * SAMPLES_PER_MS));
     }
-    if (!this.#turnOpen) this.#openTurn(arrivalMs);
+    if (!this.#turnOpen) this.#openTurn();
     else {
       const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
       if (lateness > this.#turnWorstLateness) this.#turnWorstLateness = lateness;
-      this.#drift.observe(lateness, this.#turnMedia);
+      this.#drift.observe(Math.round(lateness * SAMPLES_PER_MS), this.#turnMedia);
     }
     this.#turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
@@ -295,15 +310,17 @@ export class JitterBuffer {
     } else if (this.#state === PLAYING && this.#dry) {
       // Audio came back mid-turn: an underrun. Rebuffer up to the target before fading back in.
       this.#underruns++;
-      this.#lateMs += arrivalMs - this.#dryStartMs;
+      this.#lateTicks += Math.round((arrivalMs - this.#dryStartMs) * SAMPLES_PER_MS);
       this.#dry = false;
       this.#state = WAITING;
       this.#startAtMs = arrivalMs + this.#targetMs;
     }
   }
 
-  #openTurn(arrivalMs: number): void {
+  /** Opens a turn at #arrivalMs, with its target from the lateness of recent turns. */
+  #openTurn(): void {
     const o = this.#options;
+    const arrivalMs = this.#arrivalMs;
     this.#turnOpen = true;
     this.#turnFirstArrivalMs = arrivalMs;
     this.#turnMedia = 0;
@@ -312,42 +329,63 @@ export class JitterBuffer {
     this.#slipped = 0;
     this.#drift.reset();
     this.#drift.observe(0, 0);
-    const learned = this.#history.empty ? o.initialTargetMs : this.#history.worstMs(arrivalMs) * (1 + o.headroom) + o.marginMs;
-    this.#targetMs = Math.min(o.maxTargetMs, Math.max(o.minTargetMs, learned));
+    const worst = this.#history.worstTicks(Math.round(arrivalMs * SAMPLES_PER_MS)) / SAMPLES_PER_MS;
+    const learned = this.#history.empty ? o.initialTargetMs : worst * (1 + o.headroom) + o.marginMs;
+    // Whole ms: plenty for a start delay, and a small integer for readStats.
+    this.#targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, learned)));
   }
 
-  #closeTurn(nowMs: number): void {
+  /** Closes the open turn (if any), recording its worst lateness as of `endTicks` (1/16 ms). */
+  #closeTurn(endTicks: number): void {
     if (!this.#turnOpen) return;
     this.#turnOpen = false;
-    this.#history.record(Math.max(0, this.#turnWorstLateness), nowMs);
+    this.#history.record(Math.round(Math.max(0, this.#turnWorstLateness) * SAMPLES_PER_MS), endTicks);
     this.#previousLargestChunk = this.#turnLargestChunk;
   }
 
   // ---- playout ------------------------------------------------------------------------------------------------
 
-  /** The next output sample, played at `t` ms. */
-  #next(t: number): number {
+  /** Writes output sample `i` of the current pull (played at #clockMs + i / 16). */
+  #render(out: Float32Array, i: number): void {
     if (this.#state === WAITING) {
-      if (t < this.#startAtMs && !this.#clearlyAhead()) return 0;
+      if (this.#clockMs + i / SAMPLES_PER_MS < this.#startAtMs && !this.#clearlyAhead()) {
+        out[i] = 0;
+        return;
+      }
       this.#state = PLAYING;
       this.#speaking = true;
     }
-    if (this.#state === IDLE) return 0;
-    if (this.#queued === 0) return this.#conceal(t);
+    if (this.#state === IDLE) {
+      out[i] = 0;
+      return;
+    }
+    if (this.#queued === 0) {
+      this.#conceal(i);
+      out[i] = 0;
+      return;
+    }
 
-    const capacity = this.#ring.length;
     let value = this.#ring[this.#read]!;
-    const silent = value <= this.#silence && value >= -this.#silence;
-    if (silent && this.#state === PLAYING) {
-      if (++this.#silentRun > SILENT_RUN_BEFORE_SLIP) value = this.#slip(value);
+    let consume = true;
+    if (value <= this.#silence && value >= -this.#silence && this.#state === PLAYING) {
+      if (++this.#silentRun > SILENT_RUN_BEFORE_SLIP) {
+        const wanted = this.#drift.driftSamples - this.#slipped;
+        if (wanted > SLIP_DEADBAND) {
+          // Repeat this silent sample: it stays queued for the next output sample.
+          this.#slipped++;
+          this.#silentRun = 0;
+          consume = false;
+        } else if (wanted < -SLIP_DEADBAND && this.#dropSilentSample()) {
+          value = this.#ring[this.#read]!;
+        }
+      }
     } else this.#silentRun = 0;
 
-    // Consume after a possible slip (a repeat leaves the sample queued for the next call).
-    if (this.#silentRun !== -1) {
-      this.#read = this.#read + 1 === capacity ? 0 : this.#read + 1;
+    if (consume) {
+      this.#read = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
       this.#queued--;
       this.#played++;
-    } else this.#silentRun = 0;
+    }
 
     // The gain rises by one fade step a sample and never exceeds what is left to play over the fade length, so
     // it reaches exactly 0 on the last queued sample, whatever happens next.
@@ -357,21 +395,21 @@ export class JitterBuffer {
     const ceiling = left / this.#fadeSamples;
     if (gain > ceiling) gain = ceiling;
     this.#gain = gain;
-    if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush(t);
-    return (value * gain) / 32_768;
+    out[i] = (value * gain) / 32_768;
+    if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush(i);
   }
 
-  /** The queue is empty while playing: silence, and perhaps the end of the turn. */
-  #conceal(t: number): number {
+  /** The queue is empty at output sample `i`: silence, and perhaps the end of the turn. */
+  #conceal(i: number): void {
     this.#gain = 0;
     this.#silentRun = 0;
     if (this.#state === FLUSHING) {
-      this.#endFlush(t);
-      return 0;
+      this.#endFlush(i);
+      return;
     }
     if (!this.#dry) {
       this.#dry = true;
-      this.#dryStartMs = t;
+      this.#dryStartMs = this.#clockMs + i / SAMPLES_PER_MS;
       this.#drySamples = 0;
     }
     if (++this.#drySamples >= this.#options.turnGapMs * SAMPLES_PER_MS) {
@@ -379,15 +417,15 @@ export class JitterBuffer {
       this.#state = IDLE;
       this.#speaking = false;
     }
-    return 0;
   }
 
-  #endFlush(t: number): void {
+  /** The flush's fade tail ended at output sample `i`. */
+  #endFlush(i: number): void {
     this.#gain = 0;
     if (this.#queued > 0) {
       // Audio of the next reply arrived during the fade; its turn opened then, so it waits for its own target.
       this.#state = WAITING;
-      this.#startAtMs = Math.max(t, this.#turnFirstArrivalMs + this.#targetMs);
+      this.#startAtMs = Math.max(this.#clockMs + i / SAMPLES_PER_MS, this.#turnFirstArrivalMs + this.#targetMs);
     } else this.#state = IDLE;
   }
 
@@ -398,28 +436,19 @@ export class JitterBuffer {
   }
 
   /**
-   * Inside silence: drops this sample (returns the next, also silent one) or repeats it, by one sample, when the
-   * sender's clock has drifted. Marks a repeat by setting #silentRun to -1, which tells #next not to consume.
+   * Drift: the sender's clock is fast, so drop the silent sample at the read position if the next one is silent
+   * too (consumed, counted as played). Returns whether it did.
    */
-  #slip(value: number): number {
-    const wanted = Math.round(this.#drift.driftMs * SAMPLES_PER_MS) - this.#slipped;
-    if (wanted > SLIP_DEADBAND) {
-      this.#slipped++;
-      this.#silentRun = -1;
-      return value;
-    }
-    if (wanted < -SLIP_DEADBAND && this.#queued > 1) {
-      const nextIndex = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
-      const next = this.#ring[nextIndex]!;
-      if (next <= this.#silence && next >= -this.#silence) {
-        this.#slipped--;
-        this.#read = nextIndex;
-        this.#queued--;
-        this.#played++;
-        this.#silentRun = 0;
-        return next;
-      }
-    }
-    return value;
+  #dropSilentSample(): boolean {
+    if (this.#queued < 2) return false;
+    const next = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
+    const value = this.#ring[next]!;
+    if (value > this.#silence || value < -this.#silence) return false;
+    this.#slipped--;
+    this.#silentRun = 0;
+    this.#read = next;
+    this.#queued--;
+    this.#played++;
+    return true;
   }
 }

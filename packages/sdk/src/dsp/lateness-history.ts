@@ -16,13 +16,14 @@ const TURNS = 16;
  */
 export class LatenessHistory {
   readonly #lateness = new Float64Array(TURNS);
-  readonly #endedAtMs = new Float64Array(TURNS);
-  readonly #halfLifeMs: number;
+  readonly #endedAt = new Float64Array(TURNS);
+  readonly #halfLifeTicks: number;
   #count = 0;
   #next = 0;
 
-  constructor(halfLifeMs: number) {
-    this.#halfLifeMs = halfLifeMs;
+  /** `halfLifeTicks`: in 1/16 ms. */
+  constructor(halfLifeTicks: number) {
+    this.#halfLifeTicks = halfLifeTicks;
   }
 
   /** True until the first turn has been recorded. */
@@ -30,22 +31,25 @@ export class LatenessHistory {
     return this.#count === 0;
   }
 
-  /** Records a finished turn: its worst lateness (ms, ≥ 0) and when it ended. */
-  record(latenessMs: number, endedAtMs: number): void {
-    this.#lateness[this.#next] = latenessMs;
-    this.#endedAtMs[this.#next] = endedAtMs;
+  /**
+   * Records a finished turn: its worst lateness and when it ended, in ticks of 1/16 ms (16 kHz samples). Integers
+   * at the call boundary because V8 boxes a double argument of a call it does not inline: an allocation.
+   */
+  record(latenessTicks: number, endedAtTicks: number): void {
+    this.#lateness[this.#next] = latenessTicks;
+    this.#endedAt[this.#next] = endedAtTicks;
     this.#next = (this.#next + 1) % TURNS;
     if (this.#count < TURNS) this.#count++;
   }
 
-  /** The largest remembered lateness at `nowMs`, each turn's weighted by its age (ms). */
-  worstMs(nowMs: number): number {
+  /** The largest remembered lateness at `nowTicks`, each turn's weighted by its age; in whole ticks. */
+  worstTicks(nowTicks: number): number {
     let worst = 0;
     for (let i = 0; i < this.#count; i++) {
-      const age = Math.max(0, nowMs - this.#endedAtMs[i]!);
-      worst = Math.max(worst, this.#lateness[i]! * 0.5 ** (age / this.#halfLifeMs));
+      const age = Math.max(0, nowTicks - this.#endedAt[i]!);
+      worst = Math.max(worst, this.#lateness[i]! * 0.5 ** (age / this.#halfLifeTicks));
     }
-    return worst;
+    return Math.round(worst);
   }
 
   clear(): void {
