@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm run server [--port 8787] [--host 127.0.0.1] [--agent echo|loopback|tone|…] [--token-ttl 60]
+ * `pnpm run server [--port 8787] [--host 127.0.0.1] [--agent echo|loopback|tone|…] [--echo-pace realtime|N] [--token-ttl 60]
  * [--record-dir DIR] [--shape none|lan|wifi|mobile|burst] [--shape-seed 1] [--api-keys-file FILE] [--no-rate-limit]`
  * Prints the URLs and the development API key, logs JSON lines, and shuts down gracefully on SIGINT/SIGTERM.
  * @module
@@ -16,6 +16,7 @@ const USAGE = `Usage: pnpm run server [options]
   --port N             TCP port (0 = any free port)          default ${DEFAULTS.port}
   --host H             interface to listen on                 default ${DEFAULTS.host}
   --agent NAME         ${AGENT_NAMES.join(' | ')}   default ${DEFAULTS.agent}
+  --echo-pace P        echo agent: realtime, or a speed factor  default realtime
   --token-ttl S        token lifetime in seconds              default ${DEFAULTS.tokenTtlSeconds}
   --auth-window MS     time allowed for the token frame       default ${DEFAULTS.authWindowMs}
   --record-dir DIR     write <session>.wav + <session>.json per session
@@ -51,10 +52,14 @@ async function main(): Promise<void> {
   if (values.agent !== undefined && !isAgentName(values.agent)) fail(`unknown agent ${values.agent}`);
   if (values.shape !== undefined && !(SHAPE_NAMES as readonly string[]).includes(values.shape)) fail(`unknown shape ${values.shape}`);
 
+  const echoPace = values['echo-pace'];
+  if (echoPace !== undefined && echoPace !== 'realtime' && !(Number(echoPace) > 0))
+    fail(`--echo-pace must be realtime or a number > 0, got ${echoPace}`);
   const options: VoiceServerOptions = {
     port: integer('port', values.port, 0),
     host: values.host,
     agent: values.agent as VoiceServerOptions['agent'],
+    agentOptions: echoPace === undefined ? undefined : { echo: { pace: echoPace === 'realtime' ? 'realtime' : Number(echoPace) } },
     tokenTtlSeconds: integer('token-ttl', values['token-ttl'], 1),
     authWindowMs: integer('auth-window', values['auth-window'], 1),
     recordDir: values['record-dir'],
@@ -108,6 +113,7 @@ function parse() {
       port: { type: 'string' },
       host: { type: 'string' },
       agent: { type: 'string' },
+      'echo-pace': { type: 'string' },
       'token-ttl': { type: 'string' },
       'auth-window': { type: 'string' },
       'record-dir': { type: 'string' },

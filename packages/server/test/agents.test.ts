@@ -52,6 +52,16 @@ describe('echo agent', () => {
     expect(spanMs).toBeLessThan(480);
   });
 
+  it('sends faster than real time with agentOptions.echo.pace (as TTS servers do)', async () => {
+    const server = await startServer({ agent: 'echo', agentOptions: { echo: { pace: 8 } } });
+    const { client } = await connectSession(server);
+    for (const f of frames(Buffer.concat([pcm(800, (t) => 0.4 * Math.sin(2 * Math.PI * 500 * t)), silence]))) client.send(f);
+    await client.until(() => client.binaries.length >= 40, 3000, '40 echo frames');
+    const spanMs = client.binaryTimes[39]! - client.binaryTimes[0]!;
+    // 800 ms of audio at 8× is 100 ms (39 intervals of 2.5 ms ≈ 98 ms); real time would be 780 ms.
+    expect(spanMs).toBeLessThan(300);
+  });
+
   it('stays silent while only silence (or low noise) arrives', async () => {
     const server = await startServer({ agent: 'echo' });
     const { client } = await connectSession(server, 'device-quiet', '?pace=8');

@@ -92,7 +92,7 @@ describe('CLI', () => {
   });
 
   it('refuses unknown options and values with usage and exit code 2', async () => {
-    for (const args of [['--agent', 'nope'], ['--shape', 'mars'], ['--port', '-1'], ['--bogus']]) {
+    for (const args of [['--agent', 'nope'], ['--shape', 'mars'], ['--port', '-1'], ['--echo-pace', '0'], ['--bogus']]) {
       const child = spawn(
         process.execPath,
         ['--conditions=@savants/source', '--experimental-strip-types', '--no-warnings', 'src/cli.ts', ...args],
