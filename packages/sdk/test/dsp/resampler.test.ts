@@ -28,14 +28,17 @@ function expectedCount(inputRate: number, outputRate: number, n: number): number
 describe.each(PAIRS)('Resampler %i → %i Hz', (inputRate, outputRate) => {
   const input = noise(inputRate, 7 + inputRate); // one second of white noise
 
-  it('gives bit-identical output for 128-frame quanta, seeded random chunks and one block', () => {
+  it('gives bit-identical output for 128-frame quanta, seeded random chunks, single samples and one block', () => {
     const block = resampleAll(new Resampler(inputRate, outputRate), input, input.length);
     const quanta = resampleAll(new Resampler(inputRate, outputRate), input, 128);
+    // One sample per call: consecutive outputs can never share a pass, unlike in one block.
+    const single = resampleAll(new Resampler(inputRate, outputRate), input, 1);
     const random = seededRandom(inputRate);
     const chunks = resampleAll(new Resampler(inputRate, outputRate), input, () => randomInt(random, 0, 3_000));
     expect(block.length).toBe(expectedCount(inputRate, outputRate, input.length));
     expect(quanta).toEqual(block);
     expect(chunks).toEqual(block);
+    expect(Buffer.from(single.buffer).equals(Buffer.from(block.buffer))).toBe(true);
     // Bit-identical, not merely close: compare the bit patterns.
     expect(Buffer.from(chunks.buffer).equals(Buffer.from(block.buffer))).toBe(true);
   });
