@@ -161,6 +161,32 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
   });
 });
 
+describe('playback worklet: volume', () => {
+  it('ramps a volume change smoothly (no zipper step) to the new level', async () => {
+    const rate = 48_000;
+    const tone = toneInt16(1);
+    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: rate, sampleRate: rate });
+    await ctx.audioWorklet.addModule(moduleUrl);
+    const { node } = createNode(ctx, { volume: 1 });
+    ctx.suspend(0).then(() => {
+      post(node, tone);
+      ctx.resume();
+    });
+    const changeQuantum = Math.round((0.5 * rate) / QUANTUM);
+    ctx.suspend((changeQuantum * QUANTUM) / rate).then(() => {
+      node.port.postMessage({ type: 'volume', volume: 0.25 });
+      ctx.resume();
+    });
+    const rendered = (await ctx.startRendering()).getChannelData(0);
+    const change = changeQuantum * QUANTUM;
+    const before = fitSine(rendered, rate, 1000, change - 9600, 9600);
+    const after = fitSine(rendered, rate, 1000, change + 4800, 9600);
+    expect(db(after.amplitude / before.amplitude)).toBeCloseTo(db(0.25), 1);
+    // A gain jump from 1 to 0.25 at a peak would be a step of 0.375; the ramp keeps every step within the tone's own.
+    expect(maxStep(rendered, change - QUANTUM, change + 4800)).toBeLessThanOrEqual(2 * Math.PI * (1000 / rate) * 0.5 * 1.01);
+  });
+});
+
 describe('playback worklet, realtime AudioContext', () => {
   it('plays posted audio under a running clock and reports speaking, level and stats', async () => {
     const ctx = new AudioContext();
