@@ -11,8 +11,11 @@ function toUnit(db: number): number {
   return Math.min(1, Math.max(0, (db - FLOOR_DB) / -FLOOR_DB));
 }
 
+/** Below this the meter reads −∞: digital silence after resampling is a few LSBs of float noise, not a level. */
+const SILENCE_DB = -120;
+
 function formatDb(db: number): string {
-  return Number.isFinite(db) ? `${db.toFixed(1)} dB` : '−∞ dB';
+  return Number.isFinite(db) && db > SILENCE_DB ? `${db.toFixed(1)} dB` : '−∞ dB';
 }
 
 /** The meter bar and its dB label, per source. */

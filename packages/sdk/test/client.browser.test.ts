@@ -1,0 +1,177 @@
+/**
+ * VoiceClient in real Chromium against the real reference server (started by the browser global setup), with the
+ * fake capture device: the public contract of the wiring, state by state.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { VoiceClient } from '../src/client.ts';
+import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
+
+const server = inject('voiceServer');
+const clients: VoiceClient[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.disconnect();
+});
+
+function makeClient(
+  agent: 'echo' | 'loopback' | 'tone',
+  options: Partial<VoiceClientOptions> = {},
+): { client: VoiceClient; events: { type: string; detail: unknown }[] } {
+  const client = new VoiceClient({
+    baseUrl: server.url,
+    wsUrl: `${server.wsUrl}?agent=${agent}`,
+    apiKey: server.apiKey,
+    echoCancellation: false,
+    noiseSuppression: false,
+    autoGainControl: false,
+    ...options,
+  });
+  clients.push(client);
+  const events: { type: string; detail: unknown }[] = [];
+  const types: (keyof VoiceClientEvents)[] = [
+    'statechange',
+    'connected',
+    'disconnected',
+    'error',
+    'agentspeakingstart',
+    'agentspeakingend',
+    'devicechange',
+    'audioblocked',
+  ];
+  for (const type of types) client.addEventListener(type, (event: CustomEvent<unknown>) => events.push({ type, detail: event.detail }));
+  return { client, events };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Collects the output level readings for `ms`. */
+async function outputLevels(client: VoiceClient, ms: number): Promise<number[]> {
+  const levels: number[] = [];
+  const listener = (event: CustomEvent<VoiceClientEvents['level']>) => {
+    if (event.detail.source === 'output') levels.push(event.detail.rmsDb);
+  };
+  client.addEventListener('level', listener);
+  await sleep(ms);
+  client.removeEventListener('level', listener);
+  return levels;
+}
+
+describe('VoiceClient', () => {
+  it('never connects in its constructor', async () => {
+    const { client, events } = makeClient('echo');
+    await sleep(100);
+    expect(client.state).toBe('idle');
+    expect(events).toEqual([]);
+  });
+
+  it.each([
+    [{ volume: 2 }, 'volume'],
+    [{ frameDurationMs: 7 }, 'frameDurationMs'],
+    [{ latencyHint: 'fast' as 'interactive' }, 'latencyHint'],
+  ])('refuses bad audio options in the constructor (%o)', (options, name) => {
+    expect(() => makeClient('echo', options)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining(name) }),
+    );
+  });
+
+  it('connects through the documented states, and connected means the microphone streams', async () => {
+    const { client, events } = makeClient('echo');
+    await client.connect();
+    expect(client.state).toBe('connected');
+    const states = events.filter((e) => e.type === 'statechange').map((e) => (e.detail as { state: string }).state);
+    expect(states).toEqual(['fetching-token', 'connecting', 'authenticating', 'connected']);
+    expect(events.filter((e) => e.type === 'connected')).toHaveLength(1);
+    const stats = client.stats;
+    expect(stats.framesCaptured).toBeGreaterThan(0);
+    expect(stats.sampleRate).not.toBe(16_000);
+    expect(stats.sessionId).toBe(client.sessionId);
+  });
+
+  it('disconnect() releases everything and fires disconnected once, even when called twice; when idle it does nothing', async () => {
+    const idle = makeClient('echo');
+    await idle.client.disconnect();
+    expect(idle.events).toEqual([]);
+    const { client, events } = makeClient('echo');
+    await client.connect();
+    await Promise.all([client.disconnect(), client.disconnect()]);
+    await client.disconnect();
+    expect(events.filter((e) => e.type === 'disconnected')).toEqual([{ type: 'disconnected', detail: { reason: 'client' } }]);
+    expect(client.state).toBe('closed');
+    expect(client.stats.sampleRate).toBeUndefined();
+  });
+
+  it('connects again after a disconnect, with a new session', async () => {
+    const { client, events } = makeClient('echo');
+    await client.connect();
+    const first = client.sessionId;
+    await client.disconnect();
+    await client.connect();
+    expect(client.sessionId).not.toBe(first);
+    expect(events.filter((e) => e.type === 'connected')).toHaveLength(2);
+  });
+
+  it('mute() sends silence at real-time pace: the loopback agent returns silence, and the bytes keep flowing', async () => {
+    const { client } = makeClient('loopback');
+    await client.connect();
+    client.mute();
+    await sleep(300); // what was in flight before the mute drains
+    const before = client.stats.bytesSent;
+    const levels = await outputLevels(client, 1000);
+    const sent = client.stats.bytesSent - before;
+    // 1 s of 16 kHz Int16 = 32,000 bytes, give or take a frame or two of timing.
+    expect(sent).toBeGreaterThan(30_000);
+    expect(sent).toBeLessThan(34_000);
+    expect(Math.max(...levels)).toBeLessThan(-100);
+    expect(client.muted).toBe(true);
+  });
+
+  it('plays the agent only after the confirmation and reports levels; setVolume(0) silences it', async () => {
+    const { client, events } = makeClient('tone');
+    await client.connect();
+    const loud = await outputLevels(client, 600);
+    // The tone agent: 440 Hz at -6 dBFS peak = -9 dBFS RMS.
+    expect(Math.max(...loud)).toBeGreaterThan(-10);
+    expect(events.some((e) => e.type === 'agentspeakingstart')).toBe(true);
+    expect(events.findIndex((e) => e.type === 'connected')).toBeLessThan(events.findIndex((e) => e.type === 'agentspeakingstart'));
+    client.setVolume(0);
+    await sleep(100);
+    const quiet = await outputLevels(client, 300);
+    expect(Math.max(...quiet)).toBeLessThan(-100);
+    expect(() => client.setVolume(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  it('interrupt() stops the agent and reports how much of its turn was heard', async () => {
+    const { client, events } = makeClient('tone');
+    await client.connect();
+    await sleep(700);
+    const result = await client.interrupt();
+    // The turn began just after the confirmation; about 0.7 s of it was played by now.
+    expect(result.playedMs).toBeGreaterThan(300);
+    expect(result.playedMs).toBeLessThan(1000);
+    expect(result.playedSamples).toBe(result.playedMs * 16);
+    // What the jitter buffer held was thrown away (the tone agent keeps sending: the protocol has no barge-in message).
+    expect(result.droppedMs).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'agentspeakingstart')).toBe(true);
+  });
+
+  it('swaps the microphone mid-call without reconnecting', async () => {
+    const { client, events } = makeClient('echo');
+    await client.connect();
+    const session = client.sessionId;
+    const framesBefore = client.stats.framesCaptured;
+    await client.setInputDevice(undefined);
+    await sleep(200);
+    expect(events.filter((e) => e.type === 'devicechange').map((e) => (e.detail as { reason: string }).reason)).toContain('input');
+    expect(client.sessionId).toBe(session);
+    expect(client.state).toBe('connected');
+    expect(client.stats.framesCaptured).toBeGreaterThan(framesBefore + 5);
+    await expect(client.setInputDevice('no-such-device')).rejects.toMatchObject({ code: 'MIC_NOT_FOUND' });
+    expect(client.state).toBe('connected');
+  });
+
+  it('selects the output device where setSinkId exists, and says so when a device is unknown', async () => {
+    const { client } = makeClient('echo');
+    await client.connect();
+    await expect(client.setOutputDevice('')).resolves.toBeUndefined();
+    await expect(client.setOutputDevice('no-such-speaker')).rejects.toMatchObject({ code: 'OUTPUT_DEVICE_FAILED' });
+  });
+});
