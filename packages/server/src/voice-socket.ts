@@ -114,7 +114,13 @@ export class VoiceSocket {
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (this.#state === 'awaiting_token') {
       if (isBinary) this.fail('BINARY_BEFORE_AUTH');
-      else void this.#authenticate(data.toString('utf8'));
+      else {
+        this.#authenticate(data.toString('utf8')).catch((error: unknown) => {
+          // Not expected (token errors are results, not throws), but a rejection here must not take the process down.
+          this.#host.log('error', 'socket.auth_crashed', { error: String(error) });
+          this.fail('INTERNAL_ERROR');
+        });
+      }
     } else if (this.#state === 'verifying') {
       this.fail(isBinary ? 'BINARY_BEFORE_AUTH' : 'UNEXPECTED_TEXT_FRAME');
     } else if (this.#state === 'open') {

@@ -205,6 +205,24 @@ describe('/voice-stream audio frames', () => {
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('INTERNAL_ERROR (1011) when an agent throws; the server carries on', async () => {
+    const server = await startServer({
+      agent: {
+        name: 'broken',
+        start: () => ({
+          onAudio() {
+            throw new Error('scripted failure');
+          },
+        }),
+      },
+    });
+    const { client } = await connectSession(server);
+    client.send(new Uint8Array(640));
+    expect((await client.error(1)).error.code).toBe('INTERNAL_ERROR');
+    expect((await client.closed).code).toBe(SOCKET_ERRORS.INTERNAL_ERROR.close);
+    expect((await connectSession(server, 'device-next')).confirmation.type).toBe('savant_voice_connected');
+  });
+
   it('closes with 1009 for a message over maxPayloadBytes', async () => {
     const server = await startServer({ maxPayloadBytes: 64 * 1024 });
     const { client } = await connectSession(server);
