@@ -40,11 +40,7 @@ function serveSdkDist(): Plugin {
 export default defineConfig({
   root: path.join(root, 'demo'),
   plugins: [workletInline(), serveSdkDist()],
-  resolve: {
-    conditions: ['@savants/source', ...defaultClientConditions],
-    // The demo is not a workspace package, so `@savants/voice` is found through the package directory itself.
-    alias: [{ find: /^@savants\/voice$/, replacement: path.join(root, 'packages/sdk') }],
-  },
+  resolve: { conditions: ['@savants/source', ...defaultClientConditions] },
   define: { 'import.meta.env.VITE_SDK_DIST_URL': JSON.stringify(`/@fs${sdkDist}`) },
   // zod and idb-keyval are plain ESM: serving them unbundled avoids a mid-test reload when the optimiser
   // discovers them late (through the dist bundle or a dynamic import).

@@ -3,7 +3,7 @@
  * browser's voice processing off so the fixtures arrive unaltered, and records every event with its time.
  */
 import type { Page } from '@playwright/test';
-import type { VoiceServer } from '../packages/server/src/index.ts';
+import type { VoiceServer } from '@savants/voice-server';
 
 export interface RecordedEvent {
   type: string;

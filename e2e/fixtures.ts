@@ -4,8 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { type Browser, test as base, chromium, type Page } from '@playwright/test';
+import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '@savants/voice-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../chromium.ts';
-import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '../packages/server/src/index.ts';
 import { type FixtureName, fixturePath } from './fixture-files.ts';
 import { installProbe } from './page-probe.ts';
 

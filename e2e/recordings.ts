@@ -1,7 +1,7 @@
 /** Reads what the reference server recorded for a session (`recordDir`): the WAV and its JSON sidecar. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RecordingSidecar } from '../packages/server/src/index.ts';
+import type { RecordingSidecar } from '@savants/voice-server';
 import { type Pcm, readWav } from './wav.ts';
 
 /** Waits for the sidecar (written last, atomically, once the session ended) and reads both files. */
