@@ -23,7 +23,8 @@ import {
   type PlaybackOptions,
   type PlaybackStats,
 } from '../packages/sdk/src/audio/worklet-messages.ts';
-import { JITTER_BUFFER_RATE, JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
+import { JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
+import { JITTER_BUFFER_RATE } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
 import { Resampler } from '../packages/sdk/src/dsp/resampler.ts';
 
 /** 16 kHz samples pulled from the buffer per step: 1 ms. */

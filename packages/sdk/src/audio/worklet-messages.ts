@@ -3,7 +3,7 @@
  * Type-only and DOM-free: both sides import it, so a change breaks the compile on both.
  * @module
  */
-import type { JitterBufferOptions } from '../dsp/jitter-buffer.ts';
+import type { JitterBufferOptions } from '../dsp/jitter-buffer-options.ts';
 
 /** Processor names carry a version: `registerProcessor` throws on a duplicate name. */
 export const CAPTURE_PROCESSOR = 'savants-capture-v1';

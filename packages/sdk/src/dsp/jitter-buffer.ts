@@ -4,83 +4,10 @@
  * @module
  */
 import { DriftEstimator } from './drift-estimator.ts';
+import { JITTER_BUFFER_DEFAULTS, JITTER_BUFFER_RATE, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer-options.ts';
 import { LatenessHistory } from './lateness-history.ts';
 
-/** The buffer's sample rate: the wire format's. */
-export const JITTER_BUFFER_RATE = 16_000;
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
-
-/** Options of {@link JitterBuffer}. Every field has a default ({@link JITTER_BUFFER_DEFAULTS}). */
-export interface JitterBufferOptions {
-  /**
-   * Audio the buffer can hold, in seconds (a whole response may arrive at once). Preallocated: 2 bytes a sample.
-   * Audio beyond it is dropped and counted in `overflowSamples`.
-   * @default 120
-   */
-  capacitySeconds: number;
-  /** Start delay of the first turn, before any lateness has been measured, in ms. @default 40 */
-  initialTargetMs: number;
-  /** Least start delay, in ms. @default 10 */
-  minTargetMs: number;
-  /**
-   * Greatest start delay, in ms: the conversational budget. A reply that starts later than this feels slow, so
-   * beyond it the buffer accepts an occasional glitch (a stall longer than this) instead of more delay.
-   * @default 420
-   */
-  maxTargetMs: number;
-  /** Added to the learned lateness, in ms. @default 10 */
-  marginMs: number;
-  /** Added to the learned lateness, as a fraction of it (the next stall may be longer than the last). @default 0.35 */
-  headroom: number;
-  /** Half-life of a turn's lateness in the target, in ms. @default 120000 */
-  latenessHalfLifeMs: number;
-  /** Length of every fade (underrun, resume, turn start and end, flush), in ms; at most 5. @default 4 */
-  fadeMs: number;
-  /** The queue must stay empty this long (ms) before a turn counts as over (`speaking` becomes false). @default 300 */
-  turnGapMs: number;
-  /**
-   * Audio that resumes after a turn ended counts as that turn's lateness (a stall, not a new reply) when it is at
-   * most this late (ms) against the turn's clock.
-   * @default 800
-   */
-  maxLatenessMs: number;
-  /** Samples at or below this magnitude (full scale 1) are silence, where drift may drop or repeat one. @default 0.002 */
-  silenceThreshold: number;
-}
-
-export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
-  capacitySeconds: 120,
-  initialTargetMs: 40,
-  minTargetMs: 10,
-  maxTargetMs: 420,
-  marginMs: 10,
-  headroom: 0.35,
-  latenessHalfLifeMs: 120_000,
-  fadeMs: 4,
-  turnGapMs: 300,
-  maxLatenessMs: 800,
-  silenceThreshold: 0.002,
-};
-
-/** Figures of a {@link JitterBuffer}; the same fields as the playback worklet's `PlaybackStats`. */
-export interface JitterBufferStats {
-  /** Audio queued and not yet played, whole ms. */
-  queuedMs: number;
-  /** The current (or next) turn's start delay, whole ms. */
-  targetMs: number;
-  /** Times the queue ran dry in the middle of a turn and audio came back. */
-  underruns: number;
-  /** Time played as concealment (silence) in those underruns, whole ms. */
-  lateMs: number;
-  /** Samples taken from the queue so far: the exact play position in received audio (silence slips included). */
-  playedSamples: number;
-  /** Samples received so far. */
-  receivedSamples: number;
-  /** Samples dropped by flushes. */
-  flushedSamples: number;
-  /** Samples dropped because the buffer was full. */
-  overflowSamples: number;
-}
 
 const IDLE = 0;
 const WAITING = 1;

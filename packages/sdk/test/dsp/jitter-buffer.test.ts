@@ -3,7 +3,8 @@
  * concealment, turn timing from the learned lateness, flush, exact stats, speaking state.
  */
 import { describe, expect, it } from 'vitest';
-import { JITTER_BUFFER_DEFAULTS, JitterBuffer, type JitterBufferStats } from '../../src/dsp/jitter-buffer.ts';
+import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
+import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { type Arrival, maxEdgeStep, play, RATE, schedule, toneInt16 } from '../support/jitter-driver.ts';
 
 const FADE = (JITTER_BUFFER_DEFAULTS.fadeMs * RATE) / 1000;

@@ -3,7 +3,8 @@
  * per pull, and records for every output sample which received sample (if any) it came from. Timing is simulated
  * (no real clock), so runs are exact and repeatable.
  */
-import { JitterBuffer, type JitterBufferOptions } from '../../src/dsp/jitter-buffer.ts';
+import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
+import type { JitterBufferOptions } from '../../src/dsp/jitter-buffer-options.ts';
 import { seededRandom } from './signal.ts';
 
 export const RATE = 16_000;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/playback.worklet.ts?worklet-inline';
 import { PLAYBACK_PROCESSOR, type PlaybackEvent, type PlaybackOptions } from '../../src/audio/worklet-messages.ts';
-import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer.ts';
+import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
 import { db, fitSine, seededRandom, zeroCrossingFrequency } from '../support/signal.ts';
 
 const WIRE_RATE = 16_000;
