@@ -1,7 +1,8 @@
 /**
  * The demo page: one VoiceClient, every control of the public API, and a live view of what it reports.
  * `?build=source|esm|iife` picks which SDK build drives it; `?debug` exposes the SDK on `window.SavantsVoice`;
- * the client is always on `window.voiceClient` (tests drive and inspect it there).
+ * the client is always on `window.voiceClient` (tests drive and inspect it there). `?server=`, `?apiKey=`,
+ * `?tokenUrl=`, `?agent=`, `?shape=`, `?processing=off` pre-fill the form; `?autoconnect` connects on load.
  */
 import type { VoiceClient, VoiceClientOptions } from '@savants/voice';
 import { renderDevices } from './device-pickers.ts';
@@ -224,6 +225,8 @@ async function main(): Promise<void> {
   await refreshDevices(sdk);
   window.demoReady = true;
   log.add('ready', `SDK loaded from the ${build} build`);
+  // `?autoconnect`: connect without a click (kiosks, and the test of the autoplay-blocked path).
+  if (params.has('autoconnect')) ui.form.requestSubmit();
 }
 
 main().catch((error: unknown) => {

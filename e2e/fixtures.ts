@@ -16,6 +16,8 @@ export interface PageOptions {
   loop?: boolean;
   /** Grant the microphone without a prompt (default). `false`: headless Chromium denies the permission. */
   grantMicrophone?: boolean;
+  /** Let audio start without a user gesture (default). `false`: Chromium's default autoplay policy applies. */
+  autoplay?: boolean;
   /** Extra query parameters of the demo page. */
   query?: Record<string, string>;
 }
@@ -41,9 +43,11 @@ export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   openPage: async ({}, use, testInfo) => {
     const browsers: Browser[] = [];
-    await use(async ({ mic, loop = false, grantMicrophone = true, query = {} } = {}) => {
+    await use(async ({ mic, loop = false, grantMicrophone = true, autoplay = true, query = {} } = {}) => {
       const micArgs = fakeMicArgs(mic ? `${fixturePath(mic)}${loop ? '' : '%noloop'}` : undefined);
-      const args = [...CHROMIUM_ARGS, ...micArgs.filter((arg) => grantMicrophone || arg !== '--use-fake-ui-for-media-stream')];
+      const args = [...CHROMIUM_ARGS, ...micArgs].filter(
+        (arg) => (grantMicrophone || arg !== '--use-fake-ui-for-media-stream') && (autoplay || !arg.startsWith('--autoplay-policy')),
+      );
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
       browsers.push(browser);
       const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });

@@ -54,6 +54,51 @@ describe('AudioContextKeeper', () => {
   });
 });
 
+/**
+ * Failure injection: Chromium runs a context whenever the page captures the microphone, so a context the autoplay
+ * policy blocks is faked here: resume() stays pending until a "gesture" lets it through, like Chromium's.
+ */
+class BlockedContext extends EventTarget {
+  state: AudioContextState = 'suspended';
+  resumeCalls = 0;
+  #allowed = false;
+  allowNextResume(): void {
+    this.#allowed = true;
+  }
+  resume(): Promise<void> {
+    this.resumeCalls++;
+    if (!this.#allowed) return new Promise(() => {});
+    this.state = 'running';
+    this.dispatchEvent(new Event('statechange'));
+    return Promise.resolve();
+  }
+}
+
+describe('AudioContextKeeper when the autoplay policy blocks', () => {
+  it('reports blocked once, then resumes inside the next gesture in the page and reports running', async () => {
+    const context = new BlockedContext();
+    const calls: string[] = [];
+    const keeper = new AudioContextKeeper(
+      context as unknown as AudioContext,
+      { onBlocked: () => calls.push('blocked'), onRunning: () => calls.push('running') },
+      50,
+    );
+    expect(await keeper.ensureRunning()).toBe(false);
+    expect(await keeper.ensureRunning()).toBe(false);
+    expect(calls).toEqual(['blocked']);
+    expect(keeper.blocked).toBe(true);
+    context.allowNextResume();
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    await expect.poll(() => calls).toEqual(['blocked', 'running']);
+    expect(keeper.blocked).toBe(false);
+    // The gesture listener is gone: later clicks do not call resume() again.
+    const resumes = context.resumeCalls;
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    expect(context.resumeCalls).toBe(resumes);
+    keeper.dispose();
+  });
+});
+
 describe('onNextUserGesture', () => {
   it('fires once, on the first gesture only', () => {
     const target = new EventTarget();
