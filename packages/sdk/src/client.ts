@@ -117,6 +117,8 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    */
   connect(): Promise<void> {
     if (this.#state === 'connected') return Promise.resolve();
+    // Reconnecting: the call (and its audio graph) is alive; wait for the transport's next confirmation.
+    if (this.#graph && !this.#connecting && isLive(this.#socket.state)) return this.#socket.connect();
     this.#connecting ??= this.#connect().finally(() => {
       this.#connecting = undefined;
     });
@@ -133,6 +135,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     this.#transportUp = false;
     this.#framesCaptured = 0;
     this.#turnStart = 0;
+    this.#jitterBuffer = undefined;
     // Created synchronously, inside the caller's gesture: the AudioContext may then start.
     let graph: AudioGraph;
     try {
