@@ -3,9 +3,9 @@
  * resampler → smoothed volume → every output channel; `speaking`, `stats` and `level` messages for the node.
  *
  * A thin shell over `dsp/`. Output-driven: each `process()` tops up a small context-rate FIFO by pulling the
- * jitter buffer in fixed 1 ms steps (16 samples) through the resampler, then plays 128 frames from it. The FIFO
- * never holds more than one step of output beyond the quantum, so a flush is heard within a quantum plus the
- * buffer's fade (≤ 5 ms).
+ * jitter buffer in fixed 1 ms steps (16 samples) through the resampler, then plays 128 frames from it. A flush
+ * fades the output itself (after the resampler, whose 3 ms delay would otherwise add to the fade) to silence
+ * within 4 ms of the next quantum.
  *
  * Clock: the buffer runs on whole ms since this processor was built, counted by its own pulls (each pull is 1 ms
  * of 16 kHz audio, and the resampler's ratio is exact, so the count is the context clock of the audio being
@@ -33,6 +33,8 @@ const STEP = 16;
 const FIFO_FRAMES = 4096;
 /** Fastest `level`/`stats` rate: 30 Hz. */
 const MIN_INTERVAL_MS = 1000 / 30;
+/** The output fade on a flush, applied after the resampler so its 3 ms delay does not lengthen it. */
+const FLUSH_FADE_SECONDS = 0.004;
 /** Time constant of the volume smoothing: fast enough to feel instant, slow enough to make no zipper noise. */
 const VOLUME_SMOOTHING_SECONDS = 0.005;
 
@@ -66,6 +68,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   /** The buffer's clock at the next pull, in ms; -1 until the first `process()`. */
   #clockMs = -1;
   #speaking = false;
+  readonly #flushFadeFrames: number;
+  /** Output frames left in a flush's fade; -1 when not flushing. */
+  #flushFramesLeft = -1;
+  /** The buffer's play position where the flushed audio ends. */
+  #flushEnd = 0;
 
   readonly #stats: PlaybackStats = {
     queuedMs: 0,
@@ -94,6 +101,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.#smoothing = 1 - Math.exp(-1 / (VOLUME_SMOOTHING_SECONDS * sampleRate));
     this.#volume = this.#gain = clampVolume(o.volume);
     this.#originTime = currentTime;
+    this.#flushFadeFrames = Math.max(1, Math.round(FLUSH_FADE_SECONDS * sampleRate));
     this.port.onmessage = this.#onCommand;
   }
 
@@ -105,6 +113,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     if (this.#clockMs < 0) this.#clockMs = Math.round((currentTime - this.#originTime) * 1000);
     this.#fill(frames);
     this.#play(first, frames);
+    if (this.#flushFramesLeft === 0) this.#endFlush();
     for (let c = 1; c < channels.length; c++) channels[c]!.set(first);
 
     if (this.#buffer.speaking !== this.#speaking) {
@@ -144,7 +153,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
   }
 
-  /** Takes `frames` from the FIFO into `out`, with the volume ramped one pole towards its target; meters them. */
+  /**
+   * Takes `frames` from the FIFO into `out`, with the volume ramped one pole towards its target and a flush's
+   * fade; meters them. One loop, so the rare flush runs in the same optimised code as every quantum (a separate
+   * rarely-called method would run unoptimised and box its doubles).
+   */
   #play(out: Float32Array, frames: number): void {
     const fifo = this.#fifo;
     const volume = this.#volume;
@@ -153,9 +166,13 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     let read = this.#fifoRead;
     let sumSquares = this.#sumSquares;
     let peak = this.#peak;
+    let flushLeft = this.#flushFramesLeft;
+    const flushFrames = this.#flushFadeFrames;
     for (let i = 0; i < frames; i++) {
       gain += (volume - gain) * smoothing;
-      const y = fifo[read]! * gain;
+      let y = fifo[read]! * gain;
+      // A flush: a linear fade to 0 on the output (after the resampler, so its 3 ms delay adds nothing), then 0.
+      if (flushLeft >= 0) y = flushLeft > 0 ? (y * --flushLeft) / flushFrames : 0;
       out[i] = y;
       sumSquares += y * y;
       const magnitude = y < 0 ? -y : y;
@@ -164,9 +181,23 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
     this.#sumSquares = sumSquares;
     this.#peak = peak;
+    this.#flushFramesLeft = flushLeft;
     this.#gain = gain;
     this.#fifoRead = read;
     this.#fifoCount -= frames;
+  }
+
+  /**
+   * After a flush's output fade: what the FIFO and the resampler still hold of the flushed audio is dropped, so
+   * the next reply starts from silence (the buffer keeps one fade length of silence after a flush, so none of the
+   * next reply has been pulled yet; the check is a guard).
+   */
+  #endFlush(): void {
+    this.#flushFramesLeft = -1;
+    if (this.#buffer.playedSamples <= this.#flushEnd) {
+      this.#resampler.reset();
+      this.#fifoCount = 0;
+    }
   }
 
   // Our own node is the only sender, so commands are trusted; still, nothing here may throw.
@@ -183,8 +214,10 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         const message = this.#flushedMessage;
         message.id = command.id;
         message.droppedSamples = this.#buffer.flush();
-        // The fade tail left in the queue still plays: the final position includes it.
+        // The buffer's fade tail left in the queue still plays (under the output fade): the position includes it.
         message.playedSamples = this.#buffer.playedSamples + this.#buffer.queuedSamples;
+        this.#flushEnd = message.playedSamples;
+        this.#flushFramesLeft = this.#flushFadeFrames;
         this.port.postMessage(message);
         break;
       }

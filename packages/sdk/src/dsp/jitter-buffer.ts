@@ -77,6 +77,8 @@ export class JitterBuffer {
   /** Play time of output sample 0 of the pull being rendered. */
   #clockMs = 0;
   #startAtMs = 0;
+  /** Output samples of silence still owed after a flush. */
+  #holdSamples = 0;
   #dry = false;
   #dryStartMs = 0;
   #drySamples = 0;
@@ -201,7 +203,7 @@ export class JitterBuffer {
     this.#state = IDLE;
     this.#speaking = this.#dry = this.#turnOpen = false;
     this.#gain = this.#flushTail = this.#silentRun = this.#slipped = this.#drySamples = 0;
-    this.#previousLargestChunk = 0;
+    this.#previousLargestChunk = this.#holdSamples = 0;
     this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateTicks = 0;
     this.#history.clear();
     this.#targetMs = Math.round(this.#options.initialTargetMs);
@@ -233,6 +235,9 @@ export class JitterBuffer {
 
     if (this.#state === IDLE) {
       this.#state = WAITING;
+      this.#startAtMs = arrivalMs + this.#targetMs;
+    } else if (this.#state === FLUSHING && this.#turnMedia === length) {
+      // The first audio of the next reply, during a flush's fade: it plays after the fade, on its own turn's clock.
       this.#startAtMs = arrivalMs + this.#targetMs;
     } else if (this.#state === PLAYING && this.#dry) {
       // Audio came back mid-turn: an underrun. Rebuffer up to the target before fading back in.
@@ -274,6 +279,11 @@ export class JitterBuffer {
 
   /** Writes output sample `i` of the current pull (played at #clockMs + i / 16). */
   #render(out: Float32Array, i: number): void {
+    if (this.#holdSamples > 0) {
+      this.#holdSamples--;
+      out[i] = 0;
+      return;
+    }
     if (this.#state === WAITING) {
       if (this.#clockMs + i / SAMPLES_PER_MS < this.#startAtMs && !this.#clearlyAhead()) {
         out[i] = 0;
@@ -323,7 +333,7 @@ export class JitterBuffer {
     if (gain > ceiling) gain = ceiling;
     this.#gain = gain;
     out[i] = (value * gain) / 32_768;
-    if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush(i);
+    if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush();
   }
 
   /** The queue is empty at output sample `i`: silence, and perhaps the end of the turn. */
@@ -331,7 +341,7 @@ export class JitterBuffer {
     this.#gain = 0;
     this.#silentRun = 0;
     if (this.#state === FLUSHING) {
-      this.#endFlush(i);
+      this.#endFlush();
       return;
     }
     if (!this.#dry) {
@@ -346,14 +356,15 @@ export class JitterBuffer {
     }
   }
 
-  /** The flush's fade tail ended at output sample `i`. */
-  #endFlush(i: number): void {
+  /** The flush's fade tail has played. */
+  #endFlush(): void {
     this.#gain = 0;
-    if (this.#queued > 0) {
-      // Audio of the next reply arrived during the fade; its turn opened then, so it waits for its own target.
-      this.#state = WAITING;
-      this.#startAtMs = Math.max(this.#clockMs + i / SAMPLES_PER_MS, this.#turnFirstArrivalMs + this.#targetMs);
-    } else this.#state = IDLE;
+    // One fade length of silence before anything else plays, so a player that fades its own output on a flush
+    // (the playback worklet, behind its resampler) never cuts into the next reply. Counted in samples: this path
+    // is rare, so V8 may run it unoptimised, where any fractional arithmetic allocates.
+    this.#holdSamples = this.#fadeSamples;
+    // Audio of the next reply that arrived during the fade waits for its own turn's start (set on arrival).
+    this.#state = this.#queued > 0 ? WAITING : IDLE;
   }
 
   /** A source this far ahead of real time cannot be late for the next `target` ms: start now. */

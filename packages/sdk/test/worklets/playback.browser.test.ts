@@ -142,8 +142,8 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
     const flushFrame = flushQuantum * QUANTUM;
     // Playing right up to the flush.
     expect(Math.max(...rendered.subarray(flushFrame - 200, flushFrame).map(Math.abs))).toBeGreaterThan(0.45);
-    // The message may land one quantum late; then the FIFO (≤ 1 ms), the fade (4 ms) and the filter tail.
-    const silentFrom = flushFrame + 2 * QUANTUM + Math.round(0.005 * rate);
+    // Silent within one quantum (the command is handled between quanta) + 5 ms: the output fade is 4 ms.
+    const silentFrom = flushFrame + QUANTUM + Math.round(0.005 * rate);
     expect(Math.max(...rendered.subarray(silentFrom).map(Math.abs))).toBeLessThan(1e-4);
     const toneStep = 2 * Math.PI * (1000 / rate) * 0.5;
     expect(maxStep(rendered, flushFrame)).toBeLessThanOrEqual(toneStep * 1.01);
