@@ -134,7 +134,7 @@ export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
     if (!Number.isNaN(ref)) latencies.push(at - ref);
   }
   latencies.sort((a, b) => a - b);
-  const firstAudio = run.firstAudioMs.slice(1).sort((a, b) => a - b); // the first turn has no history to learn from
+  const firstAudio = [...run.firstAudioMs].sort((a, b) => a - b);
   const speechMinutes = (speechPositions * POSITION_STEP) / 16_000 / 60;
   const glitchesAfter = run.glitchTimes.filter((t) => t >= warmupMs).length;
   return {

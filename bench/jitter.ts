@@ -67,7 +67,7 @@ const monologues: TraceSpec[] = [100, -100].map((clockPpm) => ({
 const HEADER = `Definitions (receiver clock simulated at 16 kHz in 1 ms blocks; warm-up ${WARMUP_MS / 1000} s; ${SEEDS.length} seeds × 10 min per network):
 - glitch: a run of output samples that are exactly 0 while the play position is inside a turn (source audio is never exactly 0), i.e. an underrun the listener hears; glitches/min counts those after the warm-up per minute of speech played after it.
 - added latency: per 10 ms of speech after the warm-up, when the player played it minus when the play-on-arrival queue played it on the same trace (the earliest any gapless player can).
-- first audio: first sample of a turn played minus arrival of the turn's first bytes (all turns but the first).
+- first audio: first sample of a turn played minus arrival of the turn's first bytes (every turn, the first included).
 - click: an edge into or out of made-up silence with a step above 0.06 full scale (max step shown).
 - lost: samples received and never played. drift: median (play − generation time) of the last minute minus the first minute after warm-up, 10-minute monologue.`;
 
