@@ -58,13 +58,13 @@ export type PlaybackCommand =
 
 /** Jitter buffer figures, as the worklet reports them. */
 export interface PlaybackStats {
-  /** Audio queued and not yet played, ms. */
+  /** Audio queued and not yet played, whole ms. */
   queuedMs: number;
-  /** The buffer's current target delay, ms. */
+  /** The buffer's current target delay, whole ms. */
   targetMs: number;
   /** Times the buffer ran dry mid-turn. */
   underruns: number;
-  /** Total time played as concealment because audio was late, ms. */
+  /** Total time played as concealment because audio was late, whole ms. */
   lateMs: number;
   /**
    * 16 kHz samples played since the session began: the exact position in the received audio (samples taken from

@@ -44,6 +44,10 @@ export interface JitterBufferOptions {
   silenceThreshold: number;
 }
 
+/**
+ * The defaults of {@link JitterBufferOptions}. The target figures (headroom, half-life, maximum) were chosen on the
+ * seeded traces of `pnpm bench jitter`, which prints what they give beside fixed prebuffers.
+ */
 export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
   capacitySeconds: 120,
   initialTargetMs: 40,
