@@ -64,7 +64,8 @@ const monologues: TraceSpec[] = [100, -100].map((clockPpm) => ({
   chunkMs: 20,
 }));
 
-const HEADER = `Definitions (receiver clock simulated at 16 kHz in 1 ms blocks; warm-up ${WARMUP_MS / 1000} s; ${SEEDS.length} seeds × 10 min per network):
+const HEADER = `Traces (bench/traces.ts): turns of synthetic speech (1–3 sentences, 1.5–6 s each) with 1.5–5 s user turns between them; one chunk size per turn, log-uniform 10–500 ms, each chunk sent when generated at real time on a sender clock −100…+100 ppm off; delivered by the reference server's network model (packages/server/src/network-model.ts: extra delay |N(0, J)| capped at 3J for "J ms jitter", stalls hold everything then release it, in order).
+Definitions (receiver clock simulated at 16 kHz in 1 ms blocks; warm-up ${WARMUP_MS / 1000} s; ${SEEDS.length} seeds × 10 min per network):
 - glitch: a run of output samples that are exactly 0 while the play position is inside a turn (source audio is never exactly 0), i.e. an underrun the listener hears; glitches/min counts those after the warm-up per minute of speech played after it.
 - added latency: per 10 ms of speech after the warm-up, when the player played it minus when the play-on-arrival queue played it on the same trace (the earliest any gapless player can).
 - first audio: first sample of a turn played minus arrival of the turn's first bytes (every turn, the first included).
