@@ -31,7 +31,7 @@ const SLIP_DEADBAND = 16;
  * **Target delay, per turn.** A turn starts playing `target` ms after its first audio arrived (or at once when
  * the source is clearly ahead of real time: queued audio ≥ target + the largest chunk seen). Within a turn, the
  * lateness of each arrival is `arrival − (turnFirstArrival + mediaTimeOfItsFirstSample)`: how much later than a
- * perfectly paced, instant network it came. The turn's worst lateness goes into {@link LatenessHistory}, and the
+ * perfectly paced, instant network it came. The turn's worst lateness goes into `LatenessHistory`, and the
  * next turn's target is the decayed worst of recent turns × (1 + `headroom`) + `marginMs`, at most `maxTargetMs`. This covers cumulative lateness (a
  * source slower than real time, a stall) as well as jitter, which a percentile of inter-arrival jitter cannot
  * without time-stretching.
@@ -40,8 +40,8 @@ const SLIP_DEADBAND = 16;
  * queue down), silence plays, and the audio fades back in when data returns, after rebuffering up to `target`.
  * Every start and end is faded, so no edge is ever a step.
  *
- * **Drift.** A {@link DriftEstimator} follows the sender's clock; the buffer drops or repeats single samples
- * only inside silence (after {@link SILENT_RUN_BEFORE_SLIP} silent samples) to keep the delay where it started.
+ * **Drift.** A `DriftEstimator` follows the sender's clock; the buffer drops or repeats single samples
+ * only inside silence (after `SILENT_RUN_BEFORE_SLIP` silent samples) to keep the delay where it started.
  *
  * Real-time use: the constructor allocates everything; `push`, `pull`, `flush`, `readStats` allocate nothing.
  * Not thread-safe: one owner (the playback worklet) calls everything.
