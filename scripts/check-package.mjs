@@ -11,6 +11,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The size breakdown imports the SDK's TypeScript build plugin, which needs Node's type stripping (Node 22, the
+// workspace's `node` devDependency). `pnpm check` runs on it; a bare `node scripts/check.mjs` on the system's
+// Node 20 does not, so hand over to the workspace's Node.
+if (!process.features.typescript) {
+  const workspaceNode = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/.bin/node');
+  if (existsSync(workspaceNode)) {
+    const rerun = spawnSync(workspaceNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(rerun.status ?? 1);
+  }
+}
+
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { importSideEffects } from './import-side-effects.mjs';
