@@ -32,9 +32,9 @@ const SLIP_DEADBAND = 16;
  * the source is clearly ahead of real time: queued audio ≥ target + the largest chunk seen). Within a turn, the
  * lateness of each arrival is `arrival − (turnFirstArrival + mediaTimeOfItsFirstSample)`: how much later than a
  * perfectly paced, instant network it came. The turn's worst lateness goes into `LatenessHistory`, and the
- * next turn's target is the decayed worst of recent turns × (1 + `headroom`) + `marginMs`, at most `maxTargetMs`. This covers cumulative lateness (a
- * source slower than real time, a stall) as well as jitter, which a percentile of inter-arrival jitter cannot
- * without time-stretching.
+ * next turn's target is the decayed worst of recent turns × (1 + `headroom`) + `marginMs`, at most
+ * `maxTargetMs`. This covers cumulative lateness (a source slower than real time, a stall) as well as jitter,
+ * which a percentile of inter-arrival jitter cannot without time-stretching.
  *
  * **Concealment.** When the queue runs dry mid-turn the last `fadeMs` of audio fade out (the gain follows the
  * queue down), silence plays, and the audio fades back in when data returns, after rebuffering up to `target`.
