@@ -162,6 +162,29 @@ describe('JitterBuffer: turns and target', () => {
     expect(firstSound(out, 3000 * 16) / 16 - 4000).toBeCloseTo(JITTER_BUFFER_DEFAULTS.marginMs, 1);
   });
 
+  it('ends the turn on a stall longer than turnGapMs, and learns the stall as lateness for the next one', () => {
+    // 3 s at real time in 20 ms chunks with one 600 ms stall at 1.5 s: the queue (40 ms deep) runs dry for
+    // over 300 ms, so the buffer calls the turn over; the audio after the stall is 600 ms behind the turn's clock
+    // (≤ maxLatenessMs), so it counts as lateness: the next turn's target is min(600 · 1.35 + 10, maxTargetMs).
+    // The backlog the stall releases (600 ms at once) is more than that target + the largest chunk, so it plays
+    // at once rather than waiting.
+    const arrivals = schedule(toneInt16(3 * RATE), { seed: 5, maxChunkMs: 20.0001, jitterMs: 0, stalls: [{ atMs: 1500, lengthMs: 600 }] });
+    const buffer = new JitterBuffer();
+    const resumedAt = arrivals.find((a) => a.atMs >= 2100)!.atMs;
+    let targetAfter = -1;
+    const { out, speaking } = play(buffer, arrivals, 4500, (_n, t) => {
+      if (t === resumedAt) targetAfter = stats(buffer).targetMs;
+    });
+    let edges = 0;
+    for (let n = 1; n < speaking.length; n++) if (speaking[n] !== speaking[n - 1]) edges++;
+    expect(edges).toBe(4); // on, off in the stall, on again, off at the end
+    expect(targetAfter).toBe(JITTER_BUFFER_DEFAULTS.maxTargetMs);
+    expectOnFirstSampleAfter(firstSound(out, Math.ceil(resumedAt * 16) - 1) / 16, resumedAt);
+    // A new turn, not an underrun; nothing lost.
+    expect(stats(buffer)).toMatchObject({ underruns: 0, playedSamples: 3 * RATE, receivedSamples: 3 * RATE });
+    expect(maxEdgeStep(out)).toBeLessThan(0.06);
+  });
+
   it('reports speaking from the first played sample until the queue has been empty for turnGapMs', () => {
     const arrivals = schedule(toneInt16(RATE), { seed: 4, maxChunkMs: 40, jitterMs: 2 });
     const buffer = new JitterBuffer();
