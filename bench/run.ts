@@ -1,3 +1,5 @@
+export {};
+
 /**
  * `pnpm bench`: quality and speed of the DSP, each beside a baseline measured in the same run.
  * `pnpm bench resampler` or `pnpm bench jitter` runs one part.
