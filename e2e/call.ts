@@ -20,6 +20,8 @@ declare global {
 
 export interface CallOptions {
   agent?: 'echo' | 'loopback' | 'tone';
+  /** Agent knobs of the reference server, passed in the socket URL's query (e.g. `{ pace: '10' }`). */
+  agentQuery?: Record<string, string>;
   apiKey?: string;
   /** More client options (JSON-serialisable). */
   options?: Record<string, unknown>;
@@ -31,7 +33,8 @@ export async function connectCall(
   server: VoiceServer,
   call: CallOptions = {},
 ): Promise<{ connectedAt?: number; errorCode?: string }> {
-  const wsUrl = `${server.wsUrl}${call.agent ? `?agent=${call.agent}` : ''}`;
+  const query = new URLSearchParams({ ...(call.agent ? { agent: call.agent } : {}), ...call.agentQuery }).toString();
+  const wsUrl = `${server.wsUrl}${query ? `?${query}` : ''}`;
   return page.evaluate(
     async ({ baseUrl, wsUrl, apiKey, options }) => {
       const sdk = window.SavantsVoice;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { concat, sweep, tone, utterance } from './signals.ts';
+import { concat, quietNoise, sweep, tone, utterance } from './signals.ts';
 
 export const FIXTURE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '.fixtures');
 export const FIXTURE_RATE = 48_000;
@@ -21,6 +21,11 @@ export const FIXTURES = {
   sweep: () => concat(FIXTURE_RATE, LEAD_IN_SECONDS, sweep(FIXTURE_RATE, 7000, 23_000, 4, TONE_AMPLITUDE), 1),
   /** Tests 3 and 4: silence, a 1.2 s speech-like utterance, silence for the echo to come back in. */
   utterance: () => concat(FIXTURE_RATE, LEAD_IN_SECONDS, utterance(FIXTURE_RATE, 1.2, 0.6), 4),
+  /**
+   * interrupt(): the utterance after quiet noise (-45 dBFS, under the echo agent's -40 dBFS speech threshold)
+   * instead of digital silence, so the echo's pre-roll is audible and the start of its turn shows in the output.
+   */
+  utteranceAfterNoise: () => concat(FIXTURE_RATE, quietNoise(FIXTURE_RATE, LEAD_IN_SECONDS, -45), utterance(FIXTURE_RATE, 1.2, 0.6), 4),
   /** Tests 5 and 8: a long 440 Hz tone (played in a loop). */
   tone440: () => concat(FIXTURE_RATE, tone(FIXTURE_RATE, 440, 20, TONE_AMPLITUDE), 0.5),
 } as const;

@@ -4,7 +4,7 @@
  */
 import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
 import { expect, test } from './fixtures.ts';
-import { activeSpan, bestCorrelation, findHoles } from './signals.ts';
+import { activeSpan, bestCorrelation, findHoles, rms } from './signals.ts';
 import { alignTaps } from './taps.ts';
 
 test('the echo agent plays the utterance back: the played audio matches the source (normalised cross-correlation ≥ 0.9)', async ({
@@ -97,4 +97,68 @@ test('the loopback agent: mic-to-speaker pipeline latency measured in the page (
   expect(result.ncc).toBeGreaterThan(0.9);
   expect(result.latencyMs).toBeGreaterThan(0);
   expect(result.latencyMs).toBeLessThan(250);
+});
+
+test('interrupt() cuts the agent within a few ms, with a fade instead of a click, and reports what was actually heard', async ({
+  startServer,
+  openPage,
+}) => {
+  const server = await startServer({ agent: 'echo' });
+  const page = await openPage({ mic: 'utteranceAfterNoise' });
+  // pace=10: the echo arrives ten times faster than real time (like TTS), so all of it waits in the jitter buffer.
+  expect((await connectCall(page, server, { agent: 'echo', agentQuery: { pace: '10' } })).errorCode).toBeUndefined();
+  await page.evaluate(() => window.__probe.startTaps(8));
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'agentspeakingstart'), undefined, { timeout: 15_000 });
+  await page.waitForTimeout(400);
+  const { callFrame, result } = await page.evaluate(async () => {
+    const context = window.__probe.contexts[window.__probe.contexts.length - 1]!;
+    const callFrame = Math.round(context.currentTime * context.sampleRate);
+    return { callFrame, result: await window.voiceClient!.interrupt() };
+  });
+  await page.waitForTimeout(500);
+  const taps = await page.evaluate(() => window.__probe.stopTaps());
+  await disconnectCall(page);
+  const { input, output, sampleRate, origin } = alignTaps(taps.input, taps.output);
+  // The turn starts with the echo's pre-roll: the quiet noise before the utterance.
+  const played = activeSpan(output, sampleRate, -55);
+  const speechIn = activeSpan(input, sampleRate, -40);
+  const speechOut = activeSpan(output, sampleRate, -40);
+  if (!played || !speechIn || !speechOut) throw new Error('no utterance or no echo in the taps');
+  let cutEnd = output.length;
+  while (cutEnd > played.start && Math.abs(output[cutEnd - 1]!) < 1e-3) cutEnd--;
+  const ms = (samples: number) => (samples / sampleRate) * 1000;
+  const at = (msBefore: number) => cutEnd - Math.round((sampleRate * msBefore) / 1000);
+  // The echo is the utterance, delayed: its unfaded copy from the input tap shows what the fade did.
+  const guess = speechOut.start - speechIn.start;
+  const span = Math.round(sampleRate * 0.15);
+  const { lag, ncc } = bestCorrelation(input, output, speechOut.start, at(10), guess - span, guess + span, 4);
+  const gain = (from: number, to: number) => rms(output, from, to) / rms(input, from - lag, to - lag);
+  let fadeStart = cutEnd;
+  const step = Math.round(sampleRate * 0.00025);
+  while (fadeStart - step > speechOut.start && gain(fadeStart - step, fadeStart) < 0.9) fadeStart -= step;
+  const heardMs = ms(cutEnd - played.start);
+  const after = output.subarray(Math.min(output.length, cutEnd + Math.round(sampleRate * 0.01)));
+  const leftover = after.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+  const result_ = {
+    cutAfterCallMs: ms(cutEnd - (callFrame - origin)),
+    fadeMs: ms(cutEnd - fadeStart),
+    gainBefore: gain(at(9), at(6)),
+    gainLastMs: gain(at(1), cutEnd),
+  };
+  console.log(
+    `interrupt: reported ${result.playedMs.toFixed(1)} ms played / ${result.droppedMs.toFixed(0)} ms dropped; the output tap heard ${heardMs.toFixed(1)} ms; ` +
+      `silent ${result_.cutAfterCallMs.toFixed(1)} ms after the call, after a ${result_.fadeMs.toFixed(2)} ms fade ` +
+      `(gain ${result_.gainBefore.toFixed(2)} before it, ${result_.gainLastMs.toFixed(2)} in its last ms; echo NCC ${ncc.toFixed(3)})`,
+  );
+  expect(ncc).toBeGreaterThan(0.9);
+  expect(Math.abs(result.playedMs - heardMs)).toBeLessThan(25);
+  expect(result.droppedMs).toBeGreaterThan(300);
+  expect(result_.cutAfterCallMs).toBeLessThan(25);
+  // Unity gain until the fade, a fade of at most 5 ms (+ one 0.25 ms analysis step), nearly nothing in its last ms:
+  // a hard cut would keep the gain at 1 to the end.
+  expect(result_.gainBefore).toBeGreaterThan(0.8);
+  expect(result_.fadeMs).toBeLessThanOrEqual(5.25);
+  expect(result_.fadeMs).toBeGreaterThan(0.5);
+  expect(result_.gainLastMs).toBeLessThan(0.5);
+  expect(leftover).toBeLessThan(1e-3);
 });

@@ -41,6 +41,31 @@ export function utterance(sampleRate: number, seconds: number, amplitude: number
   return ramp(normalize(out, amplitude), sampleRate, 0.01);
 }
 
+/**
+ * Seeded noise, low-passed (two one-pole stages at ~2 kHz, so it survives the 16 kHz wire), at `rmsDb` dBFS RMS.
+ * Quiet enough to stay under a voice-activity threshold, loud enough to be seen where silence would not be.
+ */
+export function quietNoise(sampleRate: number, seconds: number, rmsDb: number, seed = 7): Float32Array {
+  const out = new Float32Array(Math.round(sampleRate * seconds));
+  const a = Math.exp((-2 * Math.PI * 2000) / sampleRate);
+  let state = seed >>> 0;
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = 0; i < out.length; i++) {
+    // xorshift32: deterministic fixtures, run after run.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const white = (state >>> 0) / 2 ** 31 - 1;
+    y1 = (1 - a) * white + a * y1;
+    y2 = (1 - a) * y1 + a * y2;
+    out[i] = y2;
+  }
+  const scale = 10 ** (rmsDb / 20) / rms(out);
+  for (let i = 0; i < out.length; i++) out[i]! *= scale;
+  return out;
+}
+
 /** Joins pieces; `silence(seconds)` entries are given as numbers. */
 export function concat(sampleRate: number, ...parts: (Float32Array | number)[]): Float32Array {
   const arrays = parts.map((p) => (typeof p === 'number' ? new Float32Array(Math.round(p * sampleRate)) : p));

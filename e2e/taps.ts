@@ -3,6 +3,8 @@ import { type TapRecording, tapSamples } from './page-probe.ts';
 
 export interface AlignedTaps {
   sampleRate: number;
+  /** Context frame of index 0 of both arrays. */
+  origin: number;
   /** Both signals indexed by the same context frame (offset by the earlier tap's start). */
   input: Float32Array;
   output: Float32Array;
@@ -16,5 +18,5 @@ export function alignTaps(input: TapRecording, output: TapRecording): AlignedTap
     out.set(samples, tap.startFrame - origin);
     return out;
   };
-  return { sampleRate: input.sampleRate, input: place(input), output: place(output) };
+  return { sampleRate: input.sampleRate, origin, input: place(input), output: place(output) };
 }
