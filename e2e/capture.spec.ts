@@ -29,8 +29,9 @@ test('a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
     const { connectedAt, errorCode } = await connectCall(page, server);
     expect(errorCode).toBeUndefined();
     await page.waitForTimeout(3000);
-    const framesSent = await page.evaluate(() => window.voiceClient!.stats.transport.framesSent);
     const disconnectedAt = await disconnectCall(page);
+    // After the disconnect: the transport's counters cover the whole (single) session.
+    const framesSent = await page.evaluate(() => window.voiceClient!.stats.transport.framesSent);
     const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
     const span = activeSpan(wav.samples, WIRE_RATE, -30);
     if (!span) throw new Error('the recording holds no tone');
