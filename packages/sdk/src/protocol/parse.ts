@@ -2,7 +2,14 @@
  * Classifies a server text frame without ever throwing: what comes off the network is untrusted.
  * @module
  */
-import { type ConnectedMessage, ConnectedMessageSchema, type ErrorFrame, ErrorFrameSchema, type ServerMessage, ServerMessageSchema } from './schemas.ts';
+import {
+  type ConnectedMessage,
+  ConnectedMessageSchema,
+  type ErrorFrame,
+  ErrorFrameSchema,
+  type ServerMessage,
+  ServerMessageSchema,
+} from './schemas.ts';
 
 export type ServerText =
   | { kind: 'connected'; message: ConnectedMessage }
