@@ -5,7 +5,9 @@
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM_PATH =
-  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
+  process.env.CHROMIUM_PATH ??
+  ['/usr/bin/chromium', '/usr/lib/chromium/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ??
+  '/usr/bin/chromium';
 
 /** Flags for a headless Chromium on a machine with no network but loopback and no sound card. */
 export const CHROMIUM_ARGS = [
@@ -21,5 +23,9 @@ export const CHROMIUM_ARGS = [
 
 /** Flags for the fake microphone; with a WAV, Chromium plays that file as the mic. Append '%noloop' to play it once. */
 export function fakeMicArgs(wav?: string): string[] {
-  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', ...(wav ? [`--use-file-for-fake-audio-capture=${wav}`] : [])];
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    ...(wav ? [`--use-file-for-fake-audio-capture=${wav}`] : []),
+  ];
 }

@@ -67,13 +67,16 @@ for (const [file, deps] of graph) {
   const from = layerOf(file);
   for (const d of deps) {
     if (d.external) {
-      if ((from === 'dsp' || from === 'protocol' || from === 'worklets') && browserOnlyExternal.test(d.external)) problems.push(`${rel(file)} imports browser-only ${d.external}`);
-      if ((from === 'dsp' || from === 'worklets') && /^zod/.test(d.external)) problems.push(`${rel(file)} imports zod: dsp and worklets validate nothing`);
+      if ((from === 'dsp' || from === 'protocol' || from === 'worklets') && browserOnlyExternal.test(d.external))
+        problems.push(`${rel(file)} imports browser-only ${d.external}`);
+      if ((from === 'dsp' || from === 'worklets') && /^zod/.test(d.external))
+        problems.push(`${rel(file)} imports zod: dsp and worklets validate nothing`);
       continue;
     }
     const to = layerOf(d.file);
     if (to === from || !(from in allowed)) continue;
-    if (from === 'worklets' && to === 'audio' && !(d.typeOnly || d.file.endsWith('worklet-messages.ts'))) problems.push(`${rel(file)} may import only the message contract from audio/`);
+    if (from === 'worklets' && to === 'audio' && !(d.typeOnly || d.file.endsWith('worklet-messages.ts')))
+      problems.push(`${rel(file)} may import only the message contract from audio/`);
     else if (!allowed[from].includes(to)) problems.push(`${rel(file)} (${from}) must not import ${rel(d.file)} (${to})`);
   }
 }

@@ -14,15 +14,32 @@ const reports = path.join(root, 'test-results', 'reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-const vitestReport = (name) => ({ args: ['--reporter=default', '--reporter=json', `--outputFile.json=${path.join(reports, `${name}.json`)}`], file: path.join(reports, `${name}.json`), kind: 'vitest' });
+const vitestReport = (name) => ({
+  args: ['--reporter=default', '--reporter=json', `--outputFile.json=${path.join(reports, `${name}.json`)}`],
+  file: path.join(reports, `${name}.json`),
+  kind: 'vitest',
+});
 
 /** @type {{name: string, cmd: string[], report?: {file: string, kind: string}, env?: Record<string,string>}[]} */
 const steps = [
   { name: 'format+lint', cmd: ['pnpm', 'exec', 'biome', 'ci', '.'] },
-  { name: 'typecheck', cmd: ['bash', '-c', 'pnpm exec tsc -p tsconfig.json && pnpm exec tsc -p packages/sdk/tsconfig.json && pnpm exec tsc -p packages/sdk/tsconfig.domfree.json && pnpm exec tsc -p worklets/tsconfig.json'] },
+  {
+    name: 'typecheck',
+    cmd: [
+      'bash',
+      '-c',
+      'pnpm exec tsc -p tsconfig.json && pnpm exec tsc -p packages/sdk/tsconfig.json && pnpm exec tsc -p packages/sdk/tsconfig.domfree.json && pnpm exec tsc -p worklets/tsconfig.json',
+    ],
+  },
   { name: 'imports', cmd: ['node', 'scripts/check-imports.mjs'] },
-  (() => { const r = vitestReport('unit'); return { name: 'unit', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'unit', ...r.args], report: r }; })(),
-  (() => { const r = vitestReport('browser'); return { name: 'browser', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'browser', ...r.args], report: r }; })(),
+  (() => {
+    const r = vitestReport('unit');
+    return { name: 'unit', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'unit', ...r.args], report: r };
+  })(),
+  (() => {
+    const r = vitestReport('browser');
+    return { name: 'browser', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'browser', ...r.args], report: r };
+  })(),
   { name: 'build', cmd: ['pnpm', '--filter', '@savants/voice', 'run', 'build'] },
   { name: 'package', cmd: ['node', 'scripts/check-package.mjs'] },
   { name: 'docs', cmd: ['pnpm', 'exec', 'typedoc', '--options', 'packages/sdk/typedoc.json'] },
@@ -35,14 +52,22 @@ const steps = [
 ];
 
 const argv = process.argv.slice(2);
-const listArg = (flag) => { const i = argv.indexOf(flag); return i >= 0 ? new Set(argv[i + 1].split(',')) : null; };
+const listArg = (flag) => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? new Set(argv[i + 1].split(',')) : null;
+};
 const only = listArg('--only');
 const skip = listArg('--skip') ?? new Set();
 
 function countTests(report) {
   try {
     const json = JSON.parse(readFileSync(report.file, 'utf8'));
-    if (report.kind === 'vitest') return { passed: json.numPassedTests, failed: json.numFailedTests + (json.numRuntimeErrors ?? 0), skipped: json.numPendingTests + json.numTodoTests };
+    if (report.kind === 'vitest')
+      return {
+        passed: json.numPassedTests,
+        failed: json.numFailedTests + (json.numRuntimeErrors ?? 0),
+        skipped: json.numPendingTests + json.numTodoTests,
+      };
     const s = json.stats;
     return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
   } catch {
@@ -51,7 +76,9 @@ function countTests(report) {
 }
 
 const rows = [];
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const started = Date.now();
 for (const step of steps) {
   if ((only && !only.has(step.name)) || skip.has(step.name)) continue;
@@ -69,7 +96,12 @@ for (const step of steps) {
     if (!ok && counts.failed === 0) failed += 1;
   } else if (ok) passed += 1;
   else failed += 1;
-  rows.push({ step: step.name, result: ok ? 'ok' : 'FAILED', tests: counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : '', seconds: seconds.toFixed(1) });
+  rows.push({
+    step: step.name,
+    result: ok ? 'ok' : 'FAILED',
+    tests: counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : '',
+    seconds: seconds.toFixed(1),
+  });
 }
 
 console.log('\n=== summary');
