@@ -3,7 +3,7 @@
  * Type-only and DOM-free: both sides import it, so a change breaks the compile on both.
  * @module
  */
-import type { JitterBufferOptions } from '../dsp/jitter-buffer-options.ts';
+import type { JitterBufferOptions, JitterBufferStats } from '../dsp/jitter-buffer-options.ts';
 
 /** Processor names carry a version: `registerProcessor` throws on a duplicate name. */
 export const CAPTURE_PROCESSOR = 'savants-capture-v1';
@@ -56,29 +56,11 @@ export type PlaybackCommand =
   | { type: 'flush'; id: number }
   | { type: 'volume'; volume: number };
 
-/** Jitter buffer figures, as the worklet reports them. */
-export interface PlaybackStats {
-  /** Audio queued and not yet played, whole ms. */
-  queuedMs: number;
-  /** The buffer's current target delay, whole ms. */
-  targetMs: number;
-  /** Times the buffer ran dry mid-turn. */
-  underruns: number;
-  /** Total time played as concealment because audio was late, whole ms. */
-  lateMs: number;
-  /**
-   * 16 kHz samples played since the session began: the exact position in the received audio (samples taken from
-   * the jitter buffer, silence slips included). The speaker is behind it by the upsampler's delay and under 1 ms
-   * of output FIFO.
-   */
-  playedSamples: number;
-  /** 16 kHz samples received since the session began. */
-  receivedSamples: number;
-  /** 16 kHz samples dropped by flushes. */
-  flushedSamples: number;
-  /** 16 kHz samples dropped because the buffer was full (it holds minutes: a sign of a runaway sender). */
-  overflowSamples: number;
-}
+/**
+ * Jitter buffer figures, as the worklet reports them: the buffer's own stats type, so the two cannot drift apart.
+ * The speaker is behind `playedSamples` by the upsampler's delay and under 1 ms of output FIFO.
+ */
+export type PlaybackStats = JitterBufferStats;
 
 export type PlaybackEvent =
   | { type: 'speaking'; speaking: boolean; playedSamples: number }

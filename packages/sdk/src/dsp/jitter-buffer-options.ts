@@ -62,7 +62,7 @@ export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
   silenceThreshold: 0.002,
 };
 
-/** Figures of a `JitterBuffer`; the same fields as the playback worklet's `PlaybackStats`. */
+/** Figures of a `JitterBuffer` (the playback worklet's `PlaybackStats` is this type). Sample counts are 16 kHz. */
 export interface JitterBufferStats {
   /** Audio queued and not yet played, whole ms. */
   queuedMs: number;
@@ -72,12 +72,12 @@ export interface JitterBufferStats {
   underruns: number;
   /** Time played as concealment (silence) in those underruns, whole ms. */
   lateMs: number;
-  /** Samples taken from the queue so far: the exact play position in received audio (silence slips included). */
+  /** Samples taken from the queue since the session began: the exact play position (silence slips included). */
   playedSamples: number;
   /** Samples received so far. */
   receivedSamples: number;
   /** Samples dropped by flushes. */
   flushedSamples: number;
-  /** Samples dropped because the buffer was full. */
+  /** Samples dropped because the buffer was full (it holds minutes: a sign of a runaway sender). */
   overflowSamples: number;
 }
