@@ -1,0 +1,84 @@
+/**
+ * The demo under a strict Content-Security-Policy (issue 6: "a test serves the demo under
+ * `Content-Security-Policy: script-src 'self'; worker-src 'self'` and it still works"). The demo is built for
+ * production (vite build, as an app would ship it) and served with that header beside packages/sdk/dist, whose
+ * self-hosted worklets `?worklets=self` points the client at (`workletBaseUrl: '/sdk-dist/worklets/'`). The call
+ * connects, and nothing on the page trips the policy. Control: the same build without `?worklets=self` (the inlined
+ * Blob URLs) ends in WORKLET_LOAD_FAILED. csp.spec.ts shows the same on a bare script-tag page, with the no-policy
+ * half of the control.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { build } from 'vite';
+import {
+  ensureBuilt,
+  launchChromium,
+  repoRoot,
+  type StaticServer,
+  sdkDist,
+  serveStatic,
+  startVoiceServer,
+  type VoiceServerProcess,
+} from './package-smoke-fixture.ts';
+
+const CSP = "script-src 'self'; worker-src 'self'";
+
+let browser: Browser;
+let voice: VoiceServerProcess;
+let site: StaticServer;
+let demoOut: string;
+
+test.beforeAll(async () => {
+  ensureBuilt();
+  demoOut = mkdtempSync(path.join(tmpdir(), 'savants-demo-csp-'));
+  await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: demoOut, emptyOutDir: true } });
+  [voice, browser, site] = await Promise.all([
+    startVoiceServer(),
+    launchChromium(),
+    serveStatic({ '/': demoOut, '/sdk-dist/': sdkDist }, { 'Content-Security-Policy': CSP }),
+  ]);
+});
+
+test.afterAll(async () => {
+  await Promise.all([browser?.close(), voice?.close(), site?.close()]);
+  if (demoOut) rmSync(demoOut, { recursive: true, force: true });
+});
+
+/** Opens the demo with `?autoconnect`, recording every CSP violation from before the first script runs. */
+async function openDemo(extra: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`));
+  });
+  const query = `server=${encodeURIComponent(voice.url)}&apiKey=${encodeURIComponent(voice.apiKey)}&processing=off&autoconnect${extra}`;
+  await page.goto(`${site.url}/?${query}`);
+  return page;
+}
+
+const clientState = (page: Page) => page.evaluate(() => (window as unknown as { voiceClient?: { state: string } }).voiceClient?.state);
+
+test(`the built demo under "${CSP}" connects with ?worklets=self`, async () => {
+  const page = await openDemo('&worklets=self');
+  try {
+    await expect.poll(() => clientState(page), { timeout: 15_000 }).toBe('connected');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    await page.evaluate(() => (window as unknown as { voiceClient: { disconnect(): Promise<void> } }).voiceClient.disconnect());
+    expect(['idle', 'closed']).toContain(await clientState(page));
+  } finally {
+    await page.close();
+  }
+});
+
+test(`control: the built demo under "${CSP}" without ?worklets=self fails with WORKLET_LOAD_FAILED`, async () => {
+  const page = await openDemo('');
+  try {
+    await expect.poll(() => clientState(page), { timeout: 15_000 }).toBe('error');
+    await expect(page.locator('body')).toContainText('WORKLET_LOAD_FAILED');
+  } finally {
+    await page.close();
+  }
+});
