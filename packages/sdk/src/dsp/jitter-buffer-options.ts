@@ -32,7 +32,11 @@ export interface JitterBufferOptions {
   latenessHalfLifeMs: number;
   /** Length of every fade (underrun, resume, turn start and end, flush), in ms; at most 5. @default 4 */
   fadeMs: number;
-  /** The queue must stay empty this long (ms) before a turn counts as over (`speaking` becomes false). @default 300 */
+  /**
+   * The queue must stay empty this long (ms) before a turn counts as over; `speaking` becomes false after this long
+   * with nothing audible (silence played or the queue empty).
+   * @default 300
+   */
   turnGapMs: number;
   /**
    * Audio that resumes after a turn ended counts as that turn's lateness (a stall, not a new reply) when it is at
@@ -40,8 +44,19 @@ export interface JitterBufferOptions {
    * @default 800
    */
   maxLatenessMs: number;
-  /** Samples at or below this magnitude (full scale 1) are silence, where drift may drop or repeat one. @default 0.002 */
+  /**
+   * Samples at or below this magnitude (full scale 1) are silence, where drift may drop or repeat one and excess
+   * delay may be shed; `speaking` turns true only above it.
+   * @default 0.002
+   */
   silenceThreshold: number;
+  /**
+   * Give back excess delay within a turn (after an underrun's concealment, or a backlog released at once) by
+   * shortening long silences, never speech. `false`: that delay stays until the turn ends (the behaviour before
+   * this option existed; the benchmark prints both).
+   * @default true
+   */
+  shedExcessDelay: boolean;
 }
 
 /**
@@ -60,6 +75,7 @@ export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
   turnGapMs: 300,
   maxLatenessMs: 800,
   silenceThreshold: 0.002,
+  shedExcessDelay: true,
 };
 
 /** Figures of a `JitterBuffer` (the playback worklet's `PlaybackStats` is this type). Sample counts are 16 kHz. */
@@ -72,7 +88,10 @@ export interface JitterBufferStats {
   underruns: number;
   /** Time played as concealment (silence) in those underruns, whole ms. */
   lateMs: number;
-  /** Samples taken from the queue since the session began: the exact play position (silence slips included). */
+  /**
+   * Samples taken from the queue since the session began: the exact play position (silence slips and shed silence
+   * included).
+   */
   playedSamples: number;
   /** Samples received so far. */
   receivedSamples: number;
@@ -80,4 +99,6 @@ export interface JitterBufferStats {
   flushedSamples: number;
   /** Samples dropped because the buffer was full (it holds minutes: a sign of a runaway sender). */
   overflowSamples: number;
+  /** Silence skipped to give back excess delay (after an underrun or a released backlog), whole ms. */
+  shedMs: number;
 }

@@ -21,6 +21,24 @@ const SILENT_RUN_BEFORE_SLIP = 32;
 const SLIP_DEADBAND = 16;
 
 /**
+ * Giving back excess delay: silence that must have been played (100 ms) before any of it is shed. Syllable gaps
+ * are shorter, so only pauses between sentences and longer silences are ever shortened.
+ */
+const SILENT_RUN_BEFORE_SHED = 1600;
+/**
+ * Wall time (16 kHz samples) of one excess-delay measurement window: 4 of the turn's largest chunks (so its inflow
+ * is a fair measure of the source's pace), within 1–2.5 s (a backlog released in one go is not a chunk size).
+ */
+const SHED_WINDOW_MIN_SAMPLES = 16_000;
+const SHED_WINDOW_MAX_SAMPLES = 40_000;
+/** Consecutive real-time-paced windows needed before shedding: a source ahead of real time is not excess delay. */
+const STEADY_WINDOWS_BEFORE_SHED = 2;
+/** Excess the queue must show before shedding starts: max(20 ms, a quarter of the target). */
+const SHED_HYSTERESIS_SAMPLES = 320;
+/** "Not reached": a large Smi, so the fields stay small integers. */
+const NO_MINIMUM = 0x3fffffff;
+
+/**
  * An adaptive jitter buffer for one stream of agent speech.
  *
  * **Turns.** The audio carries no markers. A turn starts with the first audio after the buffer was idle; it ends
@@ -42,6 +60,19 @@ const SLIP_DEADBAND = 16;
  *
  * **Drift.** A `DriftEstimator` follows the sender's clock; the buffer drops or repeats single samples
  * only inside silence (after `SILENT_RUN_BEFORE_SLIP` silent samples) to keep the delay where it started.
+ *
+ * **Giving back excess delay.** An underrun's concealment, or a backlog released at once (a stall, a reconnect
+ * that sends held audio), leaves the queue deeper than the target for as long as the turn lasts, and a continuous
+ * stream (silence included) is one endless turn. So, while playing, the buffer measures in windows of
+ * wall time (4 of the turn's largest chunks, within 1–2.5 s) the least the queue held and how
+ * much audio came in. After `STEADY_WINDOWS_BEFORE_SHED` windows in a row in which the source kept real-time pace
+ * (¾ to 4/3 of the window came in: a burst of TTS ahead of real time is not excess delay, it drains by itself)
+ * and the queue never fell below target + max(20 ms, 25 %), it sheds the excess (least queue − target): it drops
+ * every other sample of silence (2× speed, silence only), only inside a silent run that has played for
+ * `SILENT_RUN_BEFORE_SHED` (100 ms) and only where the next sample is silent too (the drift rule), so speech is
+ * never cut or stretched and syllable gaps are never touched. A 50 ms excess is gone after 50 ms of silence
+ * beyond the first 100 ms of a pause. The least queue is measured where the queue is lowest (just before
+ * arrivals), so the jitter cushion the target bought stays: only what was never needed is given back.
  *
  * Real-time use: the constructor allocates everything; `push`, `pull`, `flush`, `readStats` allocate nothing.
  * Not thread-safe: one owner (the playback worklet) calls everything.
@@ -85,6 +116,20 @@ export class JitterBuffer {
   #flushTail = 0;
   #silentRun = 0;
   #slipped = 0;
+  /** Position (played samples) where `speaking` last changed. */
+  #speakingSince = 0;
+  /** Output samples since the last one above the silence threshold, while speaking. */
+  #quietSamples = 0;
+  readonly #turnGapSamples: number;
+
+  // Excess delay (see the class comment): the current window and what it allows.
+  #windowElapsed = 0;
+  #windowLeastQueued = NO_MINIMUM;
+  #windowStartReceived = 0;
+  #windowShed = 0;
+  #steadyWindows = 0;
+  /** Silent samples still to shed. */
+  #shedBudget = 0;
 
   // Figures.
   #received = 0;
@@ -94,6 +139,7 @@ export class JitterBuffer {
   #underruns = 0;
   /** Concealment time, in 1/16 ms (integer: see readStats). */
   #lateTicks = 0;
+  #shed = 0;
 
   constructor(options: Partial<JitterBufferOptions> = {}) {
     this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
@@ -104,11 +150,24 @@ export class JitterBuffer {
     this.#fadeSamples = Math.round(o.fadeMs * SAMPLES_PER_MS);
     this.#silence = Math.floor(o.silenceThreshold * 32_768);
     this.#targetMs = Math.round(o.initialTargetMs);
+    this.#turnGapSamples = Math.max(1, Math.round(o.turnGapMs * SAMPLES_PER_MS));
   }
 
-  /** True from the first played sample of a turn to its end (queue empty for `turnGapMs`, or a flush). */
+  /**
+   * Whether the agent is audible: true from the first played sample above `silenceThreshold`, false once
+   * `turnGapMs` has passed with nothing above it (silence played or the queue empty), or at a flush. Silent audio
+   * (a pre-roll, a stream's silent frames) never makes it true.
+   */
   get speaking(): boolean {
     return this.#speaking;
+  }
+
+  /**
+   * The play position (see {@link playedSamples}) where `speaking` last changed: for a rise, the position of its
+   * first audible sample (so `playedSamples − speakingSince` is exactly how much audible turn has been played).
+   */
+  get speakingSince(): number {
+    return this.#speakingSince;
   }
 
   /** Samples queued (including a flush's fade tail). */
@@ -151,7 +210,11 @@ export class JitterBuffer {
    */
   pull(out: Float32Array, length: number, nowMs: number): void {
     this.#clockMs = nowMs;
-    for (let i = 0; i < length; i++) this.#render(out, i);
+    this.#measureExcess(length);
+    for (let i = 0; i < length; i++) {
+      this.#render(out, i);
+      if (this.#speaking && ++this.#quietSamples >= this.#turnGapSamples) this.#stopSpeaking();
+    }
   }
 
   /**
@@ -176,8 +239,9 @@ export class JitterBuffer {
       this.#gain = 0;
     }
     this.#flushed += dropped;
-    this.#speaking = false;
+    if (this.#speaking) this.#stopSpeaking();
     this.#dry = false;
+    this.#restartExcessWindow();
     this.#closeTurn(Math.round(this.#lastArrivalMs * SAMPLES_PER_MS));
     return dropped;
   }
@@ -195,6 +259,7 @@ export class JitterBuffer {
     into.receivedSamples = this.#received;
     into.flushedSamples = this.#flushed;
     into.overflowSamples = this.#overflow;
+    into.shedMs = this.#shed >> 4;
   }
 
   /** Forgets everything, figures included (a new session). */
@@ -204,7 +269,9 @@ export class JitterBuffer {
     this.#speaking = this.#dry = this.#turnOpen = false;
     this.#gain = this.#flushTail = this.#silentRun = this.#slipped = this.#drySamples = 0;
     this.#previousLargestChunk = this.#holdSamples = 0;
-    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateTicks = 0;
+    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateTicks = this.#shed = 0;
+    this.#speakingSince = this.#quietSamples = 0;
+    this.#restartExcessWindow();
     this.#history.clear();
     this.#targetMs = Math.round(this.#options.initialTargetMs);
   }
@@ -259,6 +326,7 @@ export class JitterBuffer {
     this.#turnWorstLateness = 0;
     this.#turnLargestChunk = 0;
     this.#slipped = 0;
+    this.#restartExcessWindow();
     this.#drift.reset();
     this.#drift.observe(0, 0);
     const worst = this.#history.worstTicks(Math.round(arrivalMs * SAMPLES_PER_MS)) / SAMPLES_PER_MS;
@@ -290,7 +358,6 @@ export class JitterBuffer {
         return;
       }
       this.#state = PLAYING;
-      this.#speaking = true;
     }
     if (this.#state === IDLE) {
       out[i] = 0;
@@ -304,19 +371,36 @@ export class JitterBuffer {
 
     let value = this.#ring[this.#read]!;
     let consume = true;
-    if (value <= this.#silence && value >= -this.#silence && this.#state === PLAYING) {
-      if (++this.#silentRun > SILENT_RUN_BEFORE_SLIP) {
+    if (value <= this.#silence && value >= -this.#silence) {
+      if (this.#state === PLAYING && ++this.#silentRun > SILENT_RUN_BEFORE_SLIP) {
         const wanted = this.#drift.driftSamples - this.#slipped;
         if (wanted > SLIP_DEADBAND) {
           // Repeat this silent sample: it stays queued for the next output sample.
           this.#slipped++;
           this.#silentRun = 0;
           consume = false;
-        } else if (wanted < -SLIP_DEADBAND && this.#dropSilentSample()) {
+        } else if (wanted < -SLIP_DEADBAND && this.#skipSilentSample()) {
+          this.#slipped--;
+          this.#silentRun = 0;
+          value = this.#ring[this.#read]!;
+        } else if (this.#shedBudget > 0 && this.#silentRun > SILENT_RUN_BEFORE_SHED && this.#skipSilentSample()) {
+          // Excess delay: this silent sample is skipped; the next (silent too) plays in its place.
+          this.#shedBudget--;
+          this.#windowShed++;
+          this.#shed++;
           value = this.#ring[this.#read]!;
         }
       }
-    } else this.#silentRun = 0;
+    } else {
+      this.#silentRun = 0;
+      if (this.#state === PLAYING) {
+        this.#quietSamples = 0;
+        if (!this.#speaking) {
+          this.#speaking = true;
+          this.#speakingSince = this.#played;
+        }
+      }
+    }
 
     if (consume) {
       this.#read = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
@@ -352,8 +436,49 @@ export class JitterBuffer {
     if (++this.#drySamples >= this.#options.turnGapMs * SAMPLES_PER_MS) {
       this.#dry = false;
       this.#state = IDLE;
-      this.#speaking = false;
     }
+  }
+
+  #stopSpeaking(): void {
+    this.#speaking = false;
+    this.#speakingSince = this.#played;
+    this.#quietSamples = 0;
+  }
+
+  /**
+   * One pull of `length` output samples: the excess-delay window (see the class comment). Counted in samples of
+   * wall time, integers only. Anything but steady playing (waiting, a dry spell, a flush) starts it afresh.
+   */
+  #measureExcess(length: number): void {
+    if (this.#state !== PLAYING || this.#dry || !this.#options.shedExcessDelay) {
+      this.#restartExcessWindow();
+      return;
+    }
+    if (this.#queued < this.#windowLeastQueued) this.#windowLeastQueued = this.#queued;
+    this.#windowElapsed += length;
+    const largestChunk = Math.max(this.#turnLargestChunk, this.#previousLargestChunk);
+    const window = Math.min(SHED_WINDOW_MAX_SAMPLES, Math.max(SHED_WINDOW_MIN_SAMPLES, 4 * largestChunk));
+    if (this.#windowElapsed < window) return;
+    const inflow = this.#received - this.#windowStartReceived;
+    const elapsed = this.#windowElapsed;
+    // Real-time pace: ¾ to 4/3 of the window's wall time came in as audio.
+    const steady = 4 * inflow >= 3 * elapsed && 3 * inflow <= 4 * elapsed;
+    this.#steadyWindows = steady ? this.#steadyWindows + 1 : 0;
+    const target = this.#targetMs * SAMPLES_PER_MS;
+    const hysteresis = Math.max(SHED_HYSTERESIS_SAMPLES, target >> 2);
+    // The least queue was seen before some of this window's shedding: count that shedding off it.
+    const least = this.#windowLeastQueued - this.#windowShed;
+    this.#shedBudget = this.#steadyWindows >= STEADY_WINDOWS_BEFORE_SHED && least > target + hysteresis ? least - target : 0;
+    this.#windowElapsed = 0;
+    this.#windowLeastQueued = NO_MINIMUM;
+    this.#windowStartReceived = this.#received;
+    this.#windowShed = 0;
+  }
+
+  #restartExcessWindow(): void {
+    this.#windowElapsed = this.#windowShed = this.#steadyWindows = this.#shedBudget = 0;
+    this.#windowLeastQueued = NO_MINIMUM;
+    this.#windowStartReceived = this.#received;
   }
 
   /** The flush's fade tail has played. */
@@ -374,16 +499,14 @@ export class JitterBuffer {
   }
 
   /**
-   * Drift: the sender's clock is fast, so drop the silent sample at the read position if the next one is silent
-   * too (consumed, counted as played). Returns whether it did.
+   * Drops the silent sample at the read position if the next one is silent too (consumed, counted as played), so
+   * a drop never lands next to speech. Returns whether it did. Used by drift slips and by excess-delay shedding.
    */
-  #dropSilentSample(): boolean {
+  #skipSilentSample(): boolean {
     if (this.#queued < 2) return false;
     const next = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
     const value = this.#ring[next]!;
     if (value > this.#silence || value < -this.#silence) return false;
-    this.#slipped--;
-    this.#silentRun = 0;
     this.#read = next;
     this.#queued--;
     this.#played++;

@@ -19,6 +19,7 @@ function stats(buffer: JitterBuffer): JitterBufferStats {
     receivedSamples: -1,
     flushedSamples: -1,
     overflowSamples: -1,
+    shedMs: -1,
   };
   buffer.readStats(into);
   return into;
