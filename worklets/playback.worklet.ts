@@ -83,6 +83,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     receivedSamples: 0,
     flushedSamples: 0,
     overflowSamples: 0,
+    shedMs: 0,
   };
   readonly #statsMessage: StatsEvent = { type: 'stats', stats: this.#stats };
   readonly #speakingMessage: SpeakingEvent = { type: 'speaking', speaking: false, playedSamples: 0 };
@@ -119,7 +120,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     if (this.#buffer.speaking !== this.#speaking) {
       this.#speaking = this.#buffer.speaking;
       this.#speakingMessage.speaking = this.#speaking;
-      this.#speakingMessage.playedSamples = this.#buffer.playedSamples;
+      // Where it changed, not where this quantum ended: interrupt() counts the heard turn from a rise.
+      this.#speakingMessage.playedSamples = this.#buffer.speakingSince;
       this.port.postMessage(this.#speakingMessage);
     }
     this.#framesToStats -= frames;

@@ -27,7 +27,7 @@ export interface LevelDetail extends Level {
 
 /** How much of the agent's audio was played before `interrupt()` cut it, and how much it threw away. */
 export interface InterruptResult {
-  /** Samples (16 kHz) of the interrupted turn that were actually played. */
+  /** Samples (16 kHz) of the interrupted turn that were actually played, from its first audible sample on. */
   playedSamples: number;
   /** The same in milliseconds. */
   playedMs: number;
@@ -50,9 +50,13 @@ export type VoiceClientEvents = {
   reconnecting: { attempt: number; delayMs: number; cause: VoiceError };
   /** Connected again (a new server session); audio held during the outage has been sent. */
   reconnected: { sessionId: string | undefined; attempts: number; outageMs: number };
-  /** The agent became audible. `playedSamples`: the play position (16 kHz samples since the call began). */
+  /**
+   * The agent became audible: its first played sample above the silence threshold (silent audio, such as a
+   * pre-roll or a stream's silent frames, does not count). `playedSamples`: that sample's play position (16 kHz
+   * samples since the call began).
+   */
   agentspeakingstart: { playedSamples: number };
-  /** The agent fell silent (its audio ran out or was interrupted). */
+  /** The agent fell silent: nothing audible for `turnGapMs` (300 ms; silence played or no audio), or interrupted. */
   agentspeakingend: { playedSamples: number };
   /** Microphone and agent levels, each about 20 times a second (`levelIntervalMs`). */
   level: LevelDetail;

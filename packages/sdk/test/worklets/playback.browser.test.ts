@@ -187,6 +187,34 @@ describe('playback worklet: volume', () => {
   });
 });
 
+describe('playback worklet: speaking', () => {
+  it('posts speaking at the first audible sample after a silent pre-roll, with its exact play position', async () => {
+    // 200 ms of ±1 LSB (an agent's silent pre-roll), then 0.5 s of tone (its sample 0 is 0: the first audible
+    // one is sample 1), all posted at once at 0.1 s.
+    const rate = 48_000;
+    const preRoll = 200 * 16;
+    const tone = toneInt16(0.5);
+    const audio = new Int16Array(preRoll + tone.length);
+    for (let n = 0; n < preRoll; n++) audio[n] = n & 1 ? 1 : -1;
+    audio.set(tone, preRoll);
+    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(1.4 * rate), sampleRate: rate });
+    await ctx.audioWorklet.addModule(moduleUrl);
+    const { node, events } = createNode(ctx);
+    ctx.suspend(Math.round((0.1 * rate) / QUANTUM) * (QUANTUM / rate)).then(() => {
+      post(node, audio);
+      ctx.resume();
+    });
+    await ctx.startRendering();
+    await settle();
+    const speaking = events.flatMap((e) => (e.type === 'speaking' ? [[e.speaking, e.playedSamples] as const] : []));
+    // Rise at the tone's first audible sample, not at the pre-roll; fall once it has all played (turnGapMs later).
+    expect(speaking).toEqual([
+      [true, preRoll + 1],
+      [false, audio.length],
+    ]);
+  });
+});
+
 describe('playback worklet, realtime AudioContext', () => {
   it('plays posted audio under a running clock and reports speaking, level and stats', async () => {
     const ctx = new AudioContext();
