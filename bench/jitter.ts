@@ -5,6 +5,7 @@
  * @module
  */
 import { JitterBuffer, Resampler } from '../packages/sdk/src/dsp/index.ts';
+import { recovery } from './jitter-recovery.ts';
 import { driftMs, type Player, type Run, simulate, summarise } from './jitter-simulation.ts';
 import { PrebufferQueue } from './prebuffer-queue.ts';
 import { generateTrace, type TraceSpec } from './traces.ts';
@@ -116,6 +117,7 @@ export function run(): void {
       );
     }
   }
+  recovery();
   speed();
 }
 

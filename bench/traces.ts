@@ -138,6 +138,53 @@ export function generateTrace(spec: TraceSpec): Trace {
   return { spec, source, turns, chunks, endMs: Math.max(lastArrival, senderMs * clock) + 2000 };
 }
 
+/** A continuous stream (the loopback agent's case): one turn that never pauses, silence included. */
+export interface StreamSpec {
+  name: string;
+  minutes: number;
+  seed: number;
+  /** Every arrival due inside [atMs, atMs + lengthMs) is held to its end (a stall on an open connection). */
+  stall?: { atMs: number; lengthMs: number };
+  /** The `heldMs` of audio sent before `atMs` arrives at `atMs` at once (a reconnect that sends held audio). */
+  backlog?: { atMs: number; heldMs: number };
+}
+
+/**
+ * A continuous stream: sentences (1.5–6 s) separated by 1–4 s of near-silence, sent as 20 ms frames at real time
+ * (as the loopback agent returns the microphone) over the LAN model, with one stall or one backlog.
+ */
+export function generateStream(spec: StreamSpec): Trace {
+  const random = createRandom(spec.seed, 0x5be0cd19);
+  const network = createNetworkModelFromProfile(NETWORK_PROFILES.lan, spec.seed);
+  const pieces: Int16Array[] = [];
+  let length = 0;
+  while (length < spec.minutes * 60 * RATE) {
+    const s = synthesiseSentence(random, 1.5 + 4.5 * random(), 1 + 3 * random());
+    pieces.push(s);
+    length += s.length;
+  }
+  const source = new Int16Array(length);
+  let offset = 0;
+  for (const p of pieces) {
+    source.set(p, offset);
+    offset += p.length;
+  }
+  const frame = 20 * PER_MS;
+  const chunks: TraceChunk[] = [];
+  let previous = 0;
+  for (let start = 0; start < length; start += frame) {
+    const sendMs = (start + frame) / PER_MS;
+    let arrivalMs = network.deliver(sendMs, frame * 2);
+    const { stall, backlog } = spec;
+    if (stall && arrivalMs >= stall.atMs && arrivalMs < stall.atMs + stall.lengthMs) arrivalMs = stall.atMs + stall.lengthMs;
+    if (backlog && sendMs >= backlog.atMs - backlog.heldMs && sendMs < backlog.atMs) arrivalMs = Math.max(arrivalMs, backlog.atMs);
+    previous = Math.max(previous, arrivalMs);
+    chunks.push({ sendMs, arrivalMs: previous, start, length: Math.min(frame, length - start) });
+  }
+  const spec_: TraceSpec = { name: spec.name, network: 'lan', pacing: 'realtime', minutes: spec.minutes, seed: spec.seed, clockPpm: 0 };
+  return { spec: spec_, source, turns: [{ start: 0, end: length }], chunks, endMs: previous + 2000 };
+}
+
 /** One period of the voiced waveform: 8 harmonics at 1/k, normalised to peak 1. */
 const WAVE = (() => {
   const size = 4096;
