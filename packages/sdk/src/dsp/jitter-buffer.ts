@@ -61,18 +61,21 @@ const NO_MINIMUM = 0x3fffffff;
  * **Drift.** A `DriftEstimator` follows the sender's clock; the buffer drops or repeats single samples
  * only inside silence (after `SILENT_RUN_BEFORE_SLIP` silent samples) to keep the delay where it started.
  *
- * **Giving back excess delay.** An underrun's concealment, or a backlog released at once (a stall, a reconnect
- * that sends held audio), leaves the queue deeper than the target for as long as the turn lasts, and a continuous
- * stream (silence included) is one endless turn. So, while playing, the buffer measures in windows of
- * wall time (4 of the turn's largest chunks, within 1–2.5 s) the least the queue held and how
- * much audio came in. After `STEADY_WINDOWS_BEFORE_SHED` windows in a row in which the source kept real-time pace
- * (¾ to 4/3 of the window came in: a burst of TTS ahead of real time is not excess delay, it drains by itself)
- * and the queue never fell below target + max(20 ms, 25 %), it sheds the excess (least queue − target): it drops
- * every other sample of silence (2× speed, silence only), only inside a silent run that has played for
- * `SILENT_RUN_BEFORE_SHED` (100 ms) and only where the next sample is silent too (the drift rule), so speech is
- * never cut or stretched and syllable gaps are never touched. A 50 ms excess is gone after 50 ms of silence
- * beyond the first 100 ms of a pause. The least queue is measured where the queue is lowest (just before
- * arrivals), so the jitter cushion the target bought stays: only what was never needed is given back.
+ * **Giving back excess delay** (`shedExcessDelay`). An underrun's concealment, or a backlog released at once (a
+ * stall, a reconnect that sends held audio), leaves the queue deeper than the target for as long as the turn
+ * lasts, and a continuous stream (silence included) is one endless turn. So, while playing, the buffer measures in
+ * windows of wall time (4 of the turn's largest chunks, within 1–2.5 s) the least the queue held and how much
+ * audio came in. After `STEADY_WINDOWS_BEFORE_SHED` windows in a row in which the source kept real-time pace (¾
+ * to 4/3 of the window came in: a reply sent ahead of real time drains by itself) and the least queue exceeded
+ * target + max(20 ms, 25 %), it sheds the excess (least queue − target), then measures afresh. Shedding skips
+ * every other sample of silence (silence plays at 2×), only inside a silent run that has played for
+ * `SILENT_RUN_BEFORE_SHED` (100 ms) and only where the next sample is silent too (the drift rule): speech is never
+ * cut or stretched and syllable gaps are never touched (a 50 ms excess is gone 150 ms into a pause). The least
+ * queue is what was left just before arrivals, so the jitter cushion the target bought stays; only what was never
+ * needed is given back (`pnpm bench jitter` prints the recovery beside `shedExcessDelay: false`).
+ *
+ * **Speaking.** `speaking` follows sound, not buffer activity: it rises at the first played sample above
+ * `silenceThreshold` and falls after `turnGapMs` with none (silence playing or the queue empty) or at a flush.
  *
  * Real-time use: the constructor allocates everything; `push`, `pull`, `flush`, `readStats` allocate nothing.
  * Not thread-safe: one owner (the playback worklet) calls everything.
