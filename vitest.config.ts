@@ -8,7 +8,7 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 
 export default defineConfig({
   plugins: [workletInline()],
-  resolve: { conditions: ['@savants/source', ...defaultClientConditions] },
+  resolve: { conditions: ['@savants/source', ...defaultClientConditions], externalConditions: ['@savants/source'] },
   ssr: { resolve: { conditions: ['@savants/source', ...defaultServerConditions], externalConditions: ['@savants/source'] } },
   server: { headers: isolation },
   test: {
