@@ -3,12 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.9
+# --no-browser: the demo needs no Chromium of ours (the user brings a browser); the tests do.
+WANT_BROWSER=1
+[ "${1:-}" = "--no-browser" ] && WANT_BROWSER=0
 
 have_chromium() {
   [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ] && return 0
   [ -x /usr/bin/chromium ] || [ -x /usr/lib/chromium/chromium ]
 }
-if ! have_chromium; then
+if [ "$WANT_BROWSER" = 1 ] && ! have_chromium; then
   echo "setup: installing Debian chromium (no browser download)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
