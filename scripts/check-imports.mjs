@@ -54,11 +54,12 @@ const allowed = {
   dsp: [],
   errors: ['protocol'],
   events: [],
-  transport: ['protocol', 'errors', 'events', 'persistence', 'dsp', 'options'],
+  transport: ['protocol', 'errors', 'events', 'persistence', 'dsp', 'options', 'option-checks'],
   persistence: ['errors', 'events'],
   options: ['protocol', 'errors', 'dsp'],
+  'option-checks': ['errors', 'options'],
   client: ['audio', 'transport', 'persistence', 'protocol', 'errors', 'events', 'options', 'dsp'],
-  audio: ['dsp', 'errors', 'events', 'protocol', 'worklets', 'options'],
+  audio: ['dsp', 'errors', 'events', 'protocol', 'worklets', 'options', 'option-checks'],
   worklets: ['dsp', 'audio'],
 };
 const browserOnlyExternal = /^(idb-keyval)/;

@@ -3,7 +3,8 @@
  * `VoiceError('INVALID_OPTIONS')` (or `INSECURE_URL`) thrown before anything connects.
  * @module
  */
-import { VoiceError } from '../errors.ts';
+
+import { invalidOption, nonEmptyString, numberIn, numberOption } from '../option-checks.ts';
 import {
   type Clock,
   type ConnectionOptions,
@@ -43,42 +44,25 @@ export interface ResolvedConnectionOptions {
   storage: DeviceIdStorage | undefined;
 }
 
-function invalid(message: string): VoiceError {
-  return new VoiceError('INVALID_OPTIONS', message);
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    throw invalid(`${name} must be a number from 0 to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function nonEmptyString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${name} must be a non-empty string`);
-  return value;
-}
-
 function resolveReconnect(option: ConnectionOptions['reconnect']): ReconnectPolicy {
   if (option === undefined) return exponentialBackoff();
   if (option === false) return neverReconnect;
   if (typeof option === 'function') return option;
-  if (typeof option !== 'object' || option === null) throw invalid('reconnect must be false, a backoff object or a policy function');
+  if (typeof option !== 'object' || option === null) throw invalidOption('reconnect must be false, a backoff object or a policy function');
   const merged = { ...DEFAULTS.reconnect, ...option };
-  for (const [name, value] of Object.entries(merged)) nonNegative(`reconnect.${name}`, value, 0);
-  if (merged.jitter > 1) throw invalid('reconnect.jitter must be from 0 to 1');
-  if (merged.initialDelayMs > merged.maxDelayMs) throw invalid('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
+  for (const [name, value] of Object.entries(merged)) numberIn(`reconnect.${name}`, value, 0, 0, Number.MAX_SAFE_INTEGER);
+  if (merged.jitter > 1) throw invalidOption('reconnect.jitter must be from 0 to 1');
+  if (merged.initialDelayMs > merged.maxDelayMs) throw invalidOption('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
   return exponentialBackoff(merged);
 }
 
 function resolveToken(options: ConnectionOptions, baseUrl: string): TokenModeOption {
   const given = (['apiKey', 'token', 'tokenUrl'] as const).filter((k) => options[k] !== undefined);
   if (given.length !== 1) {
-    throw invalid(`Exactly one of apiKey, token and tokenUrl is required, got ${given.length === 0 ? 'none' : given.join(' and ')}`);
+    throw invalidOption(`Exactly one of apiKey, token and tokenUrl is required, got ${given.length === 0 ? 'none' : given.join(' and ')}`);
   }
   if (options.token !== undefined) {
-    if (typeof options.token !== 'function') throw invalid('token must be a function returning a token');
+    if (typeof options.token !== 'function') throw invalidOption('token must be a function returning a token');
     return { kind: 'callback', callback: options.token };
   }
   if (options.tokenUrl !== undefined) return { kind: 'tokenUrl', url: checkTokenUrl(nonEmptyString('tokenUrl', options.tokenUrl)) };
@@ -89,34 +73,31 @@ function resolveToken(options: ConnectionOptions, baseUrl: string): TokenModeOpt
 
 /** Validates the connection options and applies `DEFAULTS`. Throws `VoiceError` `INVALID_OPTIONS` or `INSECURE_URL`. */
 export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  if (typeof options !== 'object' || options === null) throw invalidOption('options must be an object');
   const baseUrl = options.baseUrl === undefined ? DEFAULTS.baseUrl : nonEmptyString('baseUrl', options.baseUrl);
   const token = resolveToken(options, baseUrl);
   const wsUrl = options.wsUrl === undefined ? socketUrlFromBase(baseUrl) : checkSocketUrl(nonEmptyString('wsUrl', options.wsUrl));
   for (const seam of ['WebSocket', 'fetch'] as const) {
-    if (options[seam] !== undefined && typeof options[seam] !== 'function') throw invalid(`${seam} must be a constructor or function`);
+    if (options[seam] !== undefined && typeof options[seam] !== 'function')
+      throw invalidOption(`${seam} must be a constructor or function`);
   }
   const clock = options.clock ?? systemClock;
   if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw invalid('clock must have now(), setTimeout() and clearTimeout()');
+    throw invalidOption('clock must have now(), setTimeout() and clearTimeout()');
   }
   if (options.storage !== undefined && (typeof options.storage.get !== 'function' || typeof options.storage.set !== 'function')) {
-    throw invalid('storage must have get() and set()');
+    throw invalidOption('storage must have get() and set()');
   }
   const hour = 3_600_000;
   return {
     token,
     wsUrl,
-    connectTimeoutMs: nonNegative('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, hour),
-    confirmationTimeoutMs: nonNegative('confirmationTimeoutMs', options.confirmationTimeoutMs, DEFAULTS.confirmationTimeoutMs, hour),
+    connectTimeoutMs: numberOption(options, 'connectTimeoutMs', 0, hour),
+    confirmationTimeoutMs: numberOption(options, 'confirmationTimeoutMs', 0, hour),
     reconnect: resolveReconnect(options.reconnect),
-    minUptimeMs: nonNegative('minUptimeMs', options.minUptimeMs, DEFAULTS.minUptimeMs, hour),
-    maxBufferedBytes: Math.round(
-      nonNegative('maxBufferedAmountMs', options.maxBufferedAmountMs, DEFAULTS.maxBufferedAmountMs, 60_000) * BYTES_PER_MS,
-    ),
-    reconnectBufferBytes: Math.round(
-      nonNegative('reconnectBufferMs', options.reconnectBufferMs, DEFAULTS.reconnectBufferMs, 60_000) * BYTES_PER_MS,
-    ),
+    minUptimeMs: numberOption(options, 'minUptimeMs', 0, hour),
+    maxBufferedBytes: Math.round(numberOption(options, 'maxBufferedAmountMs', 0, 60_000) * BYTES_PER_MS),
+    reconnectBufferBytes: Math.round(numberOption(options, 'reconnectBufferMs', 0, 60_000) * BYTES_PER_MS),
     WebSocket: options.WebSocket,
     fetch: options.fetch,
     clock,
