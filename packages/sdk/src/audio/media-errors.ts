@@ -8,7 +8,20 @@ import { VoiceError } from '../errors.ts';
 /** `DOMException` names per outcome, including the legacy Chromium and Firefox spellings. */
 const DENIED = new Set(['NotAllowedError', 'PermissionDeniedError', 'SecurityError']);
 const NOT_FOUND = new Set(['NotFoundError', 'DevicesNotFoundError', 'OverconstrainedError', 'ConstraintNotSatisfiedError']);
-const IN_USE = new Set(['NotReadableError', 'TrackStartError', 'AbortError']);
+// Everything else is MIC_IN_USE: NotReadableError, TrackStartError and AbortError name it, and an unknown name is
+// most likely the OS refusing the device.
+
+/** The error for a page where `getUserMedia` does not exist (an insecure context, or an old browser). */
+export function noGetUserMedia(cause?: unknown): VoiceError {
+  return new VoiceError('UNSUPPORTED_BROWSER', 'navigator.mediaDevices.getUserMedia is missing (insecure context or old browser).', {
+    cause,
+    retryable: false,
+  });
+}
+
+export function hasGetUserMedia(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
+}
 
 /** Turns whatever `getUserMedia` threw into a `VoiceError` with a MIC_* code (or UNSUPPORTED_BROWSER). */
 export function toMicrophoneError(error: unknown): VoiceError {
@@ -20,14 +33,7 @@ export function toMicrophoneError(error: unknown): VoiceError {
     return new VoiceError('MIC_PERMISSION_DENIED', `Microphone access was refused (${detail}).`, { cause: error, retryable: false });
   if (NOT_FOUND.has(name))
     return new VoiceError('MIC_NOT_FOUND', `No usable microphone was found (${detail}).`, { cause: error, retryable: false });
-  if (IN_USE.has(name))
-    return new VoiceError('MIC_IN_USE', `The microphone could not be opened (${detail}).`, { cause: error, retryable: false });
-  if (name === 'TypeError' && !hasGetUserMedia()) {
-    return new VoiceError('UNSUPPORTED_BROWSER', 'navigator.mediaDevices.getUserMedia is missing (insecure context or old browser).', {
-      cause: error,
-      retryable: false,
-    });
-  }
+  if (name === 'TypeError' && !hasGetUserMedia()) return noGetUserMedia(error);
   return new VoiceError('MIC_IN_USE', `The microphone could not be opened (${detail}).`, { cause: error, retryable: false });
 }
 
@@ -39,8 +45,4 @@ function isNamedError(value: unknown): value is { name: string; message: string 
     typeof (value as { name?: unknown }).name === 'string' &&
     typeof (value as { message?: unknown }).message === 'string'
   );
-}
-
-function hasGetUserMedia(): boolean {
-  return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { VoiceError } from '../errors.ts';
-import { toMicrophoneError } from './media-errors.ts';
+import { hasGetUserMedia, noGetUserMedia, toMicrophoneError } from './media-errors.ts';
 
 /** Browser voice processing. All on by default: a voice call through laptop speakers needs echo cancellation. */
 export interface VoiceProcessing {
@@ -24,11 +24,7 @@ export interface MicrophoneHooks {
 
 /** Opens a microphone stream. Rejects with a VoiceError from the one mapping function. */
 export async function openMicrophoneStream(processing: VoiceProcessing, deviceId: string | undefined): Promise<MediaStream> {
-  if (typeof navigator === 'undefined' || typeof navigator.mediaDevices?.getUserMedia !== 'function') {
-    throw new VoiceError('UNSUPPORTED_BROWSER', 'navigator.mediaDevices.getUserMedia is missing (insecure context or old browser).', {
-      retryable: false,
-    });
-  }
+  if (!hasGetUserMedia()) throw noGetUserMedia();
   const audio: MediaTrackConstraints = { ...processing, channelCount: { ideal: 1 } };
   if (deviceId) audio.deviceId = { exact: deviceId };
   try {
