@@ -83,8 +83,6 @@ export function tokenFetcher(mode: TokenMode, fetchFn: typeof fetch): FetchToken
 export class TokenSource {
   readonly #fetch: FetchToken;
   #inflight: { promise: Promise<string>; controller: AbortController; waiters: number } | null = null;
-  /** Requests started, for stats and the rate guard. */
-  requests = 0;
 
   constructor(fetchToken: FetchToken) {
     this.#fetch = fetchToken;
@@ -99,7 +97,6 @@ export class TokenSource {
       const entry = { promise, controller, waiters: 0 };
       inflight = entry;
       this.#inflight = entry;
-      this.requests++;
       const settle = () => {
         if (this.#inflight === entry) this.#inflight = null;
       };
