@@ -55,10 +55,6 @@ export interface AudioGraphStats {
   sampleRate: number;
   /** The context's own latency estimate plus the output device's, in ms. */
   outputLatencyMs: number;
-  /** Frames the capture worklet delivered. */
-  framesCaptured: number;
-  /** The jitter buffer's latest figures. */
-  playback: PlaybackStats | undefined;
 }
 
 export class AudioGraph {
@@ -70,7 +66,6 @@ export class AudioGraph {
   #playback: PlaybackNode | undefined;
   #microphone: Microphone | undefined;
   #micLost = false;
-  #framesCaptured = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -130,10 +125,7 @@ export class AudioGraph {
         muted: options.muted,
       },
       {
-        onFrame: (pcm, endTime) => {
-          this.#framesCaptured++;
-          hooks.onFrame(pcm, endTime);
-        },
+        onFrame: (pcm, endTime) => hooks.onFrame(pcm, endTime),
         onLevel: (level, speaking) => hooks.onInputLevel(level, speaking),
         onError: (error) => hooks.onError(error),
       },
@@ -208,17 +200,11 @@ export class AudioGraph {
     return this.#keeper.blocked;
   }
 
-  get inputDeviceId(): string | undefined {
-    return this.#microphone?.deviceId;
-  }
-
   get stats(): AudioGraphStats {
     const context = this.context as AudioContext & { outputLatency?: number };
     return {
       sampleRate: context.sampleRate,
       outputLatencyMs: ((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000,
-      framesCaptured: this.#framesCaptured,
-      playback: this.#playback?.stats,
     };
   }
 

@@ -34,6 +34,7 @@ export class PlaybackNode {
   readonly #hooks: PlaybackNodeHooks;
   readonly #pendingFlushes = new Map<number, (result: FlushResult) => void>();
   #nextFlushId = 1;
+  /** The jitter buffer's latest figures (posted by the worklet a few times a second). */
   #stats: PlaybackStats | undefined;
 
   constructor(context: BaseAudioContext, options: PlaybackOptions, hooks: PlaybackNodeHooks) {
@@ -47,11 +48,6 @@ export class PlaybackNode {
     });
     this.node.port.onmessage = this.#onMessage;
     this.node.onprocessorerror = this.#onProcessorError;
-  }
-
-  /** The jitter buffer's latest figures (posted by the worklet a few times a second). */
-  get stats(): PlaybackStats | undefined {
-    return this.#stats;
   }
 
   /** Queues agent audio: whole Int16 LE samples at 16 kHz. The buffer is transferred. */
