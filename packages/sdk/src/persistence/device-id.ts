@@ -3,7 +3,7 @@
  * the same browser stays the same device across visits (and shares one rate-limit and socket budget).
  * @module
  */
-import { indexedDbStore, type KeyValueStore, memoryStore } from './key-value-store.ts';
+import { indexedDbStore, type KeyValueStore } from './key-value-store.ts';
 
 /** Key of the device id in the store. */
 export const DEVICE_ID_KEY = 'device-id';
@@ -17,9 +17,9 @@ export interface StorageFallback {
 
 /**
  * The page-wide memory fallback: created on first use, shared so that several clients in one page agree on one id
- * even without IndexedDB.
+ * even without IndexedDB. It lives as long as the page.
  */
-let pageMemory: Map<string, string> | undefined;
+let pageDeviceId: string | undefined;
 
 /**
  * Reads the device id from `storage` (default: the SDK's IndexedDB store), creating and saving one if there is none.
@@ -42,11 +42,6 @@ export async function loadDeviceId(
   } else {
     options.onFallback?.({ reason: 'indexeddb-unavailable' });
   }
-  pageMemory ??= new Map();
-  const memory = memoryStore(pageMemory);
-  const stored = await memory.get(DEVICE_ID_KEY);
-  if (typeof stored === 'string') return stored;
-  const created = crypto.randomUUID();
-  await memory.set(DEVICE_ID_KEY, created);
-  return created;
+  pageDeviceId ??= crypto.randomUUID();
+  return pageDeviceId;
 }

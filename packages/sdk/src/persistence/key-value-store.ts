@@ -31,13 +31,3 @@ export function indexedDbStore(): KeyValueStore | null {
     set: (key, value) => set(key, value, use()),
   };
 }
-
-/** A store in memory, for where IndexedDB is unavailable: the id then lives as long as the page. */
-export function memoryStore(map: Map<string, string> = new Map()): KeyValueStore {
-  return {
-    get: async (key) => map.get(key),
-    set: async (key, value) => {
-      map.set(key, value);
-    },
-  };
-}
