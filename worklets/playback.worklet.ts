@@ -24,7 +24,7 @@ import {
   type PlaybackStats,
 } from '../packages/sdk/src/audio/worklet-messages.ts';
 import { JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
-import { JITTER_BUFFER_RATE } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
+import { JITTER_BUFFER_RATE, zeroJitterStats } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
 import { Resampler } from '../packages/sdk/src/dsp/resampler.ts';
 
 /** 16 kHz samples pulled from the buffer per step: 1 ms. */
@@ -74,17 +74,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   /** The buffer's play position where the flushed audio ends. */
   #flushEnd = 0;
 
-  readonly #stats: PlaybackStats = {
-    queuedMs: 0,
-    targetMs: 0,
-    underruns: 0,
-    lateMs: 0,
-    playedSamples: 0,
-    receivedSamples: 0,
-    flushedSamples: 0,
-    overflowSamples: 0,
-    shedMs: 0,
-  };
+  readonly #stats: PlaybackStats = zeroJitterStats();
   readonly #statsMessage: StatsEvent = { type: 'stats', stats: this.#stats };
   readonly #speakingMessage: SpeakingEvent = { type: 'speaking', speaking: false, playedSamples: 0 };
   readonly #flushedMessage: FlushedEvent = { type: 'flushed', id: 0, playedSamples: 0, droppedSamples: 0 };

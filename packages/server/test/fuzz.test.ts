@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { seededRandom } from '../../sdk/test/support/signal.ts';
 import type { LogLevel } from '../src/index.ts';
 import { closeServers, connectSession, eventually, fetchToken, startServer, TestClient } from './helpers.ts';
-
-/** mulberry32: small, seeded, good enough to pick sizes and fill buffers reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAMES = 10_000;
 const MAX_BYTES = 64 * 1024;
@@ -22,7 +11,7 @@ describe('fuzz', () => {
   it(`survives ${FRAMES} random frames before and after authentication and leaks nothing`, async () => {
     const levels: LogLevel[] = [];
     const server = await startServer({ rateLimit: false, authWindowMs: 2000, logger: (level) => levels.push(level) });
-    const random = prng(11);
+    const random = seededRandom(11);
     const int = (max: number) => Math.floor(random() * max);
     const bytes = (n: number) => {
       const b = Buffer.allocUnsafe(n);

@@ -10,6 +10,7 @@ export {
   JITTER_BUFFER_RATE,
   type JitterBufferOptions,
   type JitterBufferStats,
+  zeroJitterStats,
 } from './jitter-buffer-options.ts';
 export { LevelMeter, toDbfs } from './level-meter.ts';
 export { decodeInt16, decodeInt16Le, encodeInt16, encodeInt16Le, floatToInt16, INT16_SCALE, int16ToFloat } from './pcm.ts';

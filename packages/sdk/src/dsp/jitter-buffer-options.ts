@@ -102,3 +102,18 @@ export interface JitterBufferStats {
   /** Silence skipped to give back excess delay (after an underrun or a released backlog), whole ms. */
   shedMs: number;
 }
+
+/** A stats object at zero, for {@link JitterBuffer.readStats} to fill. Allocates: call it once, outside the render loop. */
+export function zeroJitterStats(): JitterBufferStats {
+  return {
+    queuedMs: 0,
+    targetMs: 0,
+    underruns: 0,
+    lateMs: 0,
+    playedSamples: 0,
+    receivedSamples: 0,
+    flushedSamples: 0,
+    overflowSamples: 0,
+    shedMs: 0,
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
-import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats } from '../../src/dsp/jitter-buffer-options.ts';
+import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats, zeroJitterStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { type Arrival, maxEdgeStep, play, RATE, toneInt16 } from '../support/jitter-driver.ts';
 
 const SILENCE = Math.floor(JITTER_BUFFER_DEFAULTS.silenceThreshold * 32_768);
@@ -75,17 +75,7 @@ function cuts(signal: Int16Array, consumed: Int32Array): Cuts {
 }
 
 function stats(buffer: JitterBuffer): JitterBufferStats {
-  const into = {
-    queuedMs: 0,
-    targetMs: 0,
-    underruns: 0,
-    lateMs: 0,
-    playedSamples: 0,
-    receivedSamples: 0,
-    flushedSamples: 0,
-    overflowSamples: 0,
-    shedMs: 0,
-  };
+  const into = zeroJitterStats();
   buffer.readStats(into);
   return into;
 }
