@@ -11,16 +11,14 @@ import type { ConnectionState } from '../../src/transport/voice-socket.ts';
 import { clientFor } from './helpers/client.ts';
 import { nextEvent, recordEvents } from './helpers/events.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
-import { createVoiceServer, silentLogger, type VoiceServer } from './helpers/server.ts';
+import { createVoiceServer, serverIdle, silentLogger, type VoiceServer } from './helpers/server.ts';
 
 let server: VoiceServer;
 beforeAll(async () => {
   server = await createVoiceServer({ port: 0, agent: 'loopback', logger: silentLogger });
 });
 afterAll(() => server.close());
-afterEach(async () => {
-  await vi.waitFor(() => expect(server.stats()).toMatchObject({ sockets: 0, sessions: 0, pendingSockets: 0 }), { timeout: 5000 });
-});
+afterEach(() => serverIdle(server));
 
 describe('disconnect() in each state', () => {
   test.each(['fetching-token', 'connecting', 'authenticating', 'connected'] as const)('during %s', async (target: ConnectionState) => {

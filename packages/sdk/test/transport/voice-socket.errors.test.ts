@@ -11,7 +11,7 @@ import { SOCKET_ERRORS } from '../../src/protocol/codes.ts';
 import { clientFor, concat, recordingWebSocket, uniqueDeviceId } from './helpers/client.ts';
 import { nextEvent, recordEvents } from './helpers/events.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
-import { createVoiceServer, silentLogger, type VoiceServer } from './helpers/server.ts';
+import { createVoiceServer, serverIdle, silentLogger, type VoiceServer } from './helpers/server.ts';
 
 let server: VoiceServer;
 beforeAll(async () => {
@@ -19,12 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 // Every test must leave the server with no socket: a leak in one shows up in it, not in a later test.
-afterEach(() => serverIdle());
-
-/** Waits until the server holds no socket at all (authenticated or not). */
-async function serverIdle() {
-  await vi.waitFor(() => expect(server.stats()).toMatchObject({ sockets: 0, sessions: 0, pendingSockets: 0 }), { timeout: 5000 });
-}
+afterEach(() => serverIdle(server));
 
 async function rejection(promise: Promise<unknown>): Promise<VoiceError> {
   const error = await promise.then(
@@ -50,7 +45,7 @@ describe('socket error codes', () => {
     expect(socket.state).toBe('error');
     expect(calls).toBe(1);
     expect(events).toEqual([['disconnected', { reason: 'error', error, closeCode: 4002 }]]);
-    await serverIdle();
+    await serverIdle(server);
   });
 
   test('TOKEN_EXPIRED (4001): a fresh token on the next attempt connects', async () => {
@@ -101,7 +96,7 @@ describe('socket error codes', () => {
     const socket = clientFor(server, { WebSocket: SwallowingWebSocket, reconnect: false });
     const error = await rejection(socket.connect());
     expect(error).toMatchObject({ code: 'AUTH_TIMEOUT', closeCode: 4004 });
-    await serverIdle();
+    await serverIdle(server);
   });
 
   test('DEVICE_INACTIVE over HTTP (401) stops with the server details', async () => {
@@ -189,7 +184,7 @@ describe('socket error codes', () => {
     clock.advance(delayMs);
     await connected;
     for (const s of [...ten, patient]) s.disconnect();
-    await serverIdle();
+    await serverIdle(server);
   });
 
   test('SERVER_SHUTDOWN (1001): the client waits and comes back when the server does', async () => {
@@ -247,7 +242,7 @@ describe('scripted server failures', () => {
     clock.advance(1);
     expect(await result).toMatchObject({ code: 'CONFIRMATION_TIMEOUT', retryable: true });
     expect(clock.pending).toBe(0);
-    await serverIdle();
+    await serverIdle(server);
   });
 
   test('a socket that never opens: CONNECTION_FAILED after connectTimeoutMs (fake clock), the TCP connection closed', async () => {

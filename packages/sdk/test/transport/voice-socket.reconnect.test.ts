@@ -9,16 +9,14 @@ import type { WebSocketConstructor } from '../../src/options.ts';
 import { clientFor, numberedFrame, recordingWebSocket, sequenceOf, uniqueDeviceId } from './helpers/client.ts';
 import { jwtPayload, nextEvent } from './helpers/events.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
-import { createVoiceServer, silentLogger, type VoiceServer } from './helpers/server.ts';
+import { createVoiceServer, serverIdle, silentLogger, type VoiceServer } from './helpers/server.ts';
 
 let server: VoiceServer;
 beforeAll(async () => {
   server = await createVoiceServer({ port: 0, agent: 'loopback', logger: silentLogger });
 });
 afterAll(() => server.close());
-afterEach(async () => {
-  await vi.waitFor(() => expect(server.stats()).toMatchObject({ sockets: 0, sessions: 0, pendingSockets: 0 }), { timeout: 5000 });
-});
+afterEach(() => serverIdle(server));
 
 type Reconnecting = { attempt: number; delayMs: number; cause: VoiceError };
 
