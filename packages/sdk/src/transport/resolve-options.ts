@@ -6,6 +6,7 @@
 
 import { invalidOption, nonEmptyString, numberIn, numberOption } from '../option-checks.ts';
 import {
+  type BackoffOptions,
   type Clock,
   type ConnectionOptions,
   DEFAULTS,
@@ -49,11 +50,15 @@ function resolveReconnect(option: ConnectionOptions['reconnect']): ReconnectPoli
   if (option === false) return neverReconnect;
   if (typeof option === 'function') return option;
   if (typeof option !== 'object' || option === null) throw invalidOption('reconnect must be false, a backoff object or a policy function');
-  const merged = { ...DEFAULTS.reconnect, ...option };
-  for (const [name, value] of Object.entries(merged)) numberIn(`reconnect.${name}`, value, 0, 0, Number.MAX_SAFE_INTEGER);
-  if (merged.jitter > 1) throw invalidOption('reconnect.jitter must be from 0 to 1');
-  if (merged.initialDelayMs > merged.maxDelayMs) throw invalidOption('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
-  return exponentialBackoff(merged);
+  // Each field from numberIn, not from spreading the option over the defaults: a key present but undefined
+  // (`{ maxDelayMs: undefined }`, which the types allow) must mean its default, not NaN delays.
+  const backoff = {} as BackoffOptions;
+  for (const name of Object.keys(DEFAULTS.reconnect) as Array<keyof BackoffOptions>) {
+    backoff[name] = numberIn(`reconnect.${name}`, option[name], DEFAULTS.reconnect[name], 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (backoff.jitter > 1) throw invalidOption('reconnect.jitter must be from 0 to 1');
+  if (backoff.initialDelayMs > backoff.maxDelayMs) throw invalidOption('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
+  return exponentialBackoff(backoff);
 }
 
 function resolveToken(options: ConnectionOptions, baseUrl: string): TokenModeOption {

@@ -55,6 +55,12 @@ describe('resolveConnectionOptions', () => {
     expect(r.reconnectBufferBytes).toBe(64_000);
   });
 
+  test('a backoff field present but undefined takes its default (not NaN delays)', () => {
+    const { reconnect } = resolveConnectionOptions({ apiKey: 'k', reconnect: { maxDelayMs: undefined, jitter: 0 } });
+    const lost = new VoiceError('CONNECTION_LOST', 'x');
+    expect([1, 6, 7].map((attempt) => reconnect(attempt, lost))).toEqual([500, DEFAULTS.reconnect.maxDelayMs, null]);
+  });
+
   test('numbers out of range and wrong types are INVALID_OPTIONS', () => {
     for (const bad of [
       { confirmationTimeoutMs: -1 },
