@@ -56,6 +56,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   // optimised as a whole) the same sums allocate nothing.
   #sumSquares = 0;
   #peak = 0;
+  /** Frames in those sums: an interval give or take a quantum (the quantum that ends one is counted in it). */
+  #meteredFrames = 0;
   readonly #smoothing: number;
   // Numeric fields written in process() start as numbers: a field declared bare starts as undefined, V8 then
   // stores it tagged, and every fractional value written to it is a fresh heap number (an allocation).
@@ -114,14 +116,16 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.#speakingMessage.playedSamples = this.#buffer.speakingSince;
       this.port.postMessage(this.#speakingMessage);
     }
+    this.#meteredFrames += frames;
     this.#framesToStats -= frames;
     if (this.#framesToStats <= 0) {
       const level = this.#levelMessage.level;
       // dBFS as in `toDbfs`, written out so no call returns a double.
-      level.rmsDb = 20 * Math.log10(Math.sqrt(this.#sumSquares / (this.#statsIntervalFrames - this.#framesToStats)));
+      level.rmsDb = 20 * Math.log10(Math.sqrt(this.#sumSquares / this.#meteredFrames));
       level.peakDb = 20 * Math.log10(this.#peak);
       this.#sumSquares = 0;
       this.#peak = 0;
+      this.#meteredFrames = 0;
       this.#framesToStats += this.#statsIntervalFrames;
       this.port.postMessage(this.#levelMessage);
       this.#buffer.readStats(this.#stats);

@@ -187,6 +187,28 @@ describe('playback worklet: volume', () => {
   });
 });
 
+describe('playback worklet: level', () => {
+  it('reads a steady tone at its RMS within 0.05 dB in every interval, though intervals end mid-quantum', async () => {
+    // At 44.1 kHz a 50 ms interval is 2,205 frames, 17.2 quanta: each message closes on a quantum boundary, so
+    // every interval's sums cover a different number of frames, and the mean must divide by that number.
+    const rate = 44_100;
+    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: rate, sampleRate: rate });
+    await ctx.audioWorklet.addModule(moduleUrl);
+    const { node, events } = createNode(ctx, { levelIntervalMs: 50 });
+    ctx.suspend(0).then(() => {
+      post(node, toneInt16(1));
+      ctx.resume();
+    });
+    await ctx.startRendering();
+    await settle();
+    const levels = events.flatMap((e) => (e.type === 'level' ? [e.level.rmsDb] : []));
+    expect(levels.length).toBe(Math.floor(rate / 2205));
+    // The tone starts 40 ms in (the start delay) and fades in over 4 ms: intervals from the third on are all tone.
+    const expected = db((0.5 * (32_767 / 32_768)) / Math.SQRT2);
+    for (const rmsDb of levels.slice(2)) expect(Math.abs(rmsDb - expected)).toBeLessThan(0.05);
+  });
+});
+
 describe('playback worklet: speaking', () => {
   it('posts speaking at the first audible sample after a silent pre-roll, with its exact play position', async () => {
     // 200 ms of ±1 LSB (an agent's silent pre-roll), then 0.5 s of tone (its sample 0 is 0: the first audible
@@ -221,10 +243,13 @@ describe('playback worklet, realtime AudioContext', () => {
     try {
       await ctx.resume();
       await ctx.audioWorklet.addModule(moduleUrl);
-      const { node, events } = createNode(ctx, { levelIntervalMs: 50 });
+      // 10 ms asks for 100 messages a second: the processor must hold them to 30.
+      const { node, events } = createNode(ctx, { levelIntervalMs: 10 });
+      const t0 = ctx.currentTime;
       const tone = toneInt16(0.5);
       for (let at = 0; at < tone.length; at += 1600) post(node, tone.subarray(at, at + 1600));
       await new Promise((r) => setTimeout(r, 1500));
+      const elapsed = ctx.currentTime - t0;
 
       expect(events.filter((e) => e.type === 'speaking').map((e) => e.type === 'speaking' && e.speaking)).toEqual([true, false]);
       const stats = events.filter((e) => e.type === 'stats').at(-1);
@@ -237,8 +262,10 @@ describe('playback worklet, realtime AudioContext', () => {
       const loudest = Math.max(...events.map((e) => (e.type === 'level' ? e.level.rmsDb : Number.NEGATIVE_INFINITY)));
       expect(loudest).toBeGreaterThan(-9.6);
       expect(loudest).toBeLessThan(-8.9);
-      // Bounded rate: at most 30 level messages a second.
-      expect(events.filter((e) => e.type === 'level').length).toBeLessThanOrEqual(1.5 * 30 + 2);
+      // Bounded rate: 30 level messages a second (counted on the context's clock, not the timer's).
+      const levels = events.filter((e) => e.type === 'level').length;
+      expect(levels).toBeLessThanOrEqual(elapsed * 30 + 2);
+      expect(levels).toBeGreaterThanOrEqual(elapsed * 30 * 0.9 - 2);
       node.disconnect();
     } finally {
       await ctx.close();
