@@ -25,6 +25,8 @@ const SLICE = 128;
 const INITIAL_POOL = 8;
 /** Buffers kept at most; more returned ones are left to the garbage collector. */
 const MAX_POOL = 32;
+/** The input of a node with no input at all: one shared empty list, so `process()` builds none. */
+const NO_CHANNELS: Float32Array[] = [];
 
 type FrameEvent = Extract<CaptureEvent, { type: 'frame' }>;
 type LevelEvent = Extract<CaptureEvent, { type: 'level' }>;
@@ -72,7 +74,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   }
 
   process(inputs: Float32Array[][]): boolean {
-    const channels = inputs[0] ?? [];
+    const channels = inputs[0] ?? NO_CHANNELS;
     const first = channels[0];
     // An unconnected input has no channels; it still runs at real-time pace, as silence.
     const frames = first ? first.length : SLICE;
