@@ -238,6 +238,15 @@ describe('capture worklet: filtering, mixing, muting, framing', () => {
   });
 });
 
+describe('capture worklet: message rate', () => {
+  it('posts at most 100 level messages a second, however short levelIntervalMs is', async () => {
+    const result = await runOffline({ rate: 48_000, quanta: 375, options: { levelIntervalMs: 1 }, source: sineSource(1000, 0.5) });
+    // One second of input: 16,000 wire samples, one level message per 160 (10 ms).
+    expect(wireSamplesFor(result.inputFrames, 48_000)).toBe(16_000);
+    expect(result.levels.length).toBe(100);
+  });
+});
+
 describe('capture worklet in a realtime AudioContext', () => {
   it('delivers 20 ms frames of the 1 kHz tone at real-time pace', async () => {
     const ctx = new AudioContext();
