@@ -89,9 +89,10 @@ export class SessionRecorder {
     sidecar.endedAt = new Date().toISOString();
     sidecar.closeCode = closeCode;
     sidecar.durationMs = Math.round(bytesToMs(sidecar.bytes));
+    // end()'s callback carries the stream's error (a write that failed earlier, e.g. a full disk): a header patched
+    // and a sidecar written after one would claim a complete WAV.
     await new Promise<void>((resolve, reject) => {
-      this.#stream.once('error', reject);
-      this.#stream.end(resolve);
+      this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
     });
     const file = await open(this.#wavPath, 'r+');
     try {
