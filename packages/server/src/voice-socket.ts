@@ -58,7 +58,6 @@ export class VoiceSocket {
   #out: OutboundQueue | null = null;
   #agent: AgentSession | null = null;
   #recorder: SessionRecorder | null = null;
-  #closeCode: number | null = null;
 
   constructor(ws: WebSocket, host: VoiceSocketHost, timers: TimerScope, params: URLSearchParams) {
     this.ws = ws;
@@ -210,7 +209,6 @@ export class VoiceSocket {
   #onClose(code: number): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#closeCode = code;
     this.#timers.clearAll();
     this.#out?.close();
     try {
@@ -218,7 +216,7 @@ export class VoiceSocket {
     } catch (error) {
       this.#host.log('error', 'agent.close_failed', { sessionId: this.#sessionId, error: String(error) });
     }
-    const recording = this.#recorder?.finish(this.#closeCode).catch((error: unknown) => {
+    const recording = this.#recorder?.finish(code).catch((error: unknown) => {
       this.#host.log('error', 'recording.failed', { sessionId: this.#sessionId, error: String(error) });
     });
     if (this.#sessionId) this.#host.log('info', 'session.close', { sessionId: this.#sessionId, code });
