@@ -4,8 +4,10 @@
  */
 import { WIRE_BYTES_PER_SAMPLE, WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 
+/** Duration of one frame (and of one VAD window), as the docs' recommended chunk. */
+export const FRAME_MS = 20;
 /** Samples per 20 ms frame at the wire rate. */
-export const FRAME_SAMPLES = (WIRE_SAMPLE_RATE * 20) / 1000;
+export const FRAME_SAMPLES = (WIRE_SAMPLE_RATE * FRAME_MS) / 1000;
 /** Bytes per 20 ms frame at the wire rate (640). */
 export const FRAME_BYTES = FRAME_SAMPLES * WIRE_BYTES_PER_SAMPLE;
 

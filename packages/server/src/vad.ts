@@ -5,7 +5,7 @@
  * does not flap.
  * @module
  */
-import { FRAME_SAMPLES, rmsDbfs } from './pcm.ts';
+import { FRAME_MS, rmsDbfs } from './pcm.ts';
 
 export interface EnergyVadOptions {
   /** Level a window must exceed to count towards speech. @default -40 */
@@ -48,7 +48,7 @@ export class EnergyVad {
       return 'speechstart';
     }
     this.#quietRun = level < stopDbfs ? this.#quietRun + 1 : 0;
-    if (this.#quietRun * ((FRAME_SAMPLES / 16_000) * 1000) < silenceMs) return null;
+    if (this.#quietRun * FRAME_MS < silenceMs) return null;
     this.reset();
     return 'speechend';
   }

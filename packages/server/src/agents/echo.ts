@@ -3,7 +3,7 @@
  * (from a little before speech started to a little after it stopped) as 20 ms frames, at real-time pace or faster.
  * @module
  */
-import { FRAME_BYTES, FRAME_SAMPLES, int16View } from '../pcm.ts';
+import { FRAME_BYTES, FRAME_MS, int16View } from '../pcm.ts';
 import { EnergyVad, type EnergyVadOptions, VAD_DEFAULTS } from '../vad.ts';
 import type { Agent, AgentContext, AgentSession, Pace } from './agent.ts';
 
@@ -48,10 +48,9 @@ export function echoAgent(options: Partial<EchoAgentOptions> = {}): Agent {
     start(ctx: AgentContext): AgentSession {
       const o = { ...ECHO_DEFAULTS, ...options, ...fromParams(ctx.params) };
       const vad = new EnergyVad(o);
-      const windowMs = (FRAME_SAMPLES / 16_000) * 1000;
-      const preRollWindows = Math.round(o.preRollMs / windowMs);
-      const tailWindows = Math.round(o.tailMs / windowMs);
-      const maxWindows = Math.round(o.maxUtteranceMs / windowMs);
+      const preRollWindows = Math.round(o.preRollMs / FRAME_MS);
+      const tailWindows = Math.round(o.tailMs / FRAME_MS);
+      const maxWindows = Math.round(o.maxUtteranceMs / FRAME_MS);
       // Incoming audio is regrouped into 20 ms windows whatever the client's frame size.
       const partial = new Uint8Array(FRAME_BYTES);
       let partialBytes = 0;
@@ -69,7 +68,7 @@ export function echoAgent(options: Partial<EchoAgentOptions> = {}): Agent {
         vad.reset();
         ctx.timers.clear(idleTimer);
         idleTimer = null;
-        ctx.log('debug', 'echo.utterance', { sessionId: ctx.sessionId, ms: Math.round((pcm.byteLength / FRAME_BYTES) * windowMs) });
+        ctx.log('debug', 'echo.utterance', { sessionId: ctx.sessionId, ms: Math.round((pcm.byteLength / FRAME_BYTES) * FRAME_MS) });
         ctx.out.play(pcm, o.pace);
       };
 
@@ -85,7 +84,7 @@ export function echoAgent(options: Partial<EchoAgentOptions> = {}): Agent {
         } else {
           utterance.push(window);
         }
-        if (event === 'speechend') finish(Math.round(o.silenceMs / windowMs));
+        if (event === 'speechend') finish(Math.round(o.silenceMs / FRAME_MS));
         else if (utterance !== null && utterance.length >= maxWindows) finish(0);
       };
 

@@ -3,6 +3,7 @@
  * frames at real-time pace, phase-continuous across frames. Received audio is ignored.
  * @module
  */
+import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 import { FRAME_SAMPLES } from '../pcm.ts';
 import type { Agent, AudioOut } from './agent.ts';
 
@@ -19,14 +20,15 @@ export const TONE_DEFAULTS: ToneAgentOptions = { frequencyHz: 440, levelDbfs: -6
 const AHEAD_MS = 200;
 const REFILL_MS = 100;
 
-/** Generates successive frames of one continuous sine. */
-export function sineFrames(frequencyHz: number, levelDbfs: number, sampleRate = 16_000): () => Uint8Array {
+/** Generates successive 20 ms wire frames of one continuous sine. */
+export function sineFrames(frequencyHz: number, levelDbfs: number): () => Uint8Array {
   const amplitude = Math.round(32767 * 10 ** (levelDbfs / 20));
   let n = 0;
   return () => {
     const frame = new Int16Array(FRAME_SAMPLES);
-    for (let i = 0; i < FRAME_SAMPLES; i++, n++) frame[i] = Math.round(amplitude * Math.sin((2 * Math.PI * frequencyHz * n) / sampleRate));
-    n %= sampleRate; // an integer number of seconds holds whole cycles of any integer frequency
+    for (let i = 0; i < FRAME_SAMPLES; i++, n++)
+      frame[i] = Math.round(amplitude * Math.sin((2 * Math.PI * frequencyHz * n) / WIRE_SAMPLE_RATE));
+    n %= WIRE_SAMPLE_RATE; // an integer number of seconds holds whole cycles of any integer frequency
     return new Uint8Array(frame.buffer);
   };
 }
