@@ -1,5 +1,6 @@
 import { ErrorFrameSchema, parseServerText } from '@savants/voice/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { zeroCrossingFrequency } from '../../sdk/test/support/signal.ts';
 import { GARBAGE_SEQUENCE } from '../src/index.ts';
 import {
   bestCorrelation,
@@ -12,7 +13,6 @@ import {
   pcm,
   samples,
   startServer,
-  zeroCrossingHz,
 } from './helpers.ts';
 
 afterEach(closeServers);
@@ -100,7 +100,7 @@ describe('tone agent', () => {
     const audioMs = (audio.length / 16_000) * 1000;
     expect(audioMs).toBeGreaterThan(elapsed - 80);
     expect(audioMs).toBeLessThan(elapsed + 40);
-    expect(zeroCrossingHz(audio)).toBeCloseTo(440, 0);
+    expect(zeroCrossingFrequency(audio, 16_000)).toBeCloseTo(440, 0);
     const peak = Math.max(...audio.map(Math.abs));
     expect(20 * Math.log10(peak / 32767)).toBeCloseTo(-6, 1);
   });
@@ -109,7 +109,7 @@ describe('tone agent', () => {
     const server = await startServer({ agent: 'echo' });
     const { client } = await connectSession(server, 'device-t', '?agent=tone&freq=1000');
     await client.until(() => client.binaries.length >= 10);
-    expect(zeroCrossingHz(samples(client.audio()))).toBeCloseTo(1000, 0);
+    expect(zeroCrossingFrequency(samples(client.audio()), 16_000)).toBeCloseTo(1000, 0);
   });
 });
 

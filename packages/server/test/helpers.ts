@@ -186,18 +186,3 @@ export function bestCorrelation(a: Int16Array, b: Int16Array, maxLag: number): {
   }
   return best;
 }
-
-/** Frequency from positive-going zero crossings (clean tones only). */
-export function zeroCrossingHz(s: Int16Array, rate = 16_000): number {
-  let first = -1;
-  let last = -1;
-  let count = 0;
-  for (let i = 1; i < s.length; i++) {
-    if (s[i - 1]! < 0 && s[i]! >= 0) {
-      if (first < 0) first = i;
-      last = i;
-      count++;
-    }
-  }
-  return count > 1 ? ((count - 1) * rate) / (last - first) : 0;
-}
