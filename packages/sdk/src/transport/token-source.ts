@@ -1,7 +1,7 @@
 /**
  * Where tokens come from: the API's token endpoint with the device key, the app's `tokenUrl`, or the app's
- * callback. A token is fetched fresh for every connection attempt and never kept: the source holds no token, only
- * the request in flight, which concurrent callers share.
+ * callback. A token is fetched fresh for every connection attempt and never kept. No request is shared or cached:
+ * a `VoiceSocket` makes one attempt at a time, and aborts its request through the signal when it stops.
  * @module
  */
 import { isVoiceError, VoiceError } from '../errors.ts';
@@ -73,66 +73,5 @@ export function tokenFetcher(mode: TokenMode, fetchFn: typeof fetch): FetchToken
         }
         return token;
       };
-  }
-}
-
-/**
- * Shares one request among concurrent callers. Each caller may abort on its own; the request itself is aborted
- * once every caller has. Nothing is kept after the request settles: the next call fetches again.
- */
-export class TokenSource {
-  readonly #fetch: FetchToken;
-  #inflight: { promise: Promise<string>; controller: AbortController; waiters: number } | null = null;
-
-  constructor(fetchToken: FetchToken) {
-    this.#fetch = fetchToken;
-  }
-
-  get(signal: AbortSignal): Promise<string> {
-    if (signal.aborted) return Promise.reject(aborted());
-    let inflight = this.#inflight;
-    if (!inflight) {
-      const controller = new AbortController();
-      const promise = this.#fetch(controller.signal);
-      const entry = { promise, controller, waiters: 0 };
-      inflight = entry;
-      this.#inflight = entry;
-      const settle = () => {
-        if (this.#inflight === entry) this.#inflight = null;
-      };
-      promise.then(settle, settle);
-    }
-    const entry = inflight;
-    entry.waiters++;
-    return new Promise<string>((resolve, reject) => {
-      let done = false;
-      const leave = () => {
-        done = true;
-        signal.removeEventListener('abort', onAbort);
-        entry.waiters--;
-      };
-      const onAbort = () => {
-        if (done) return;
-        leave();
-        if (entry.waiters === 0 && this.#inflight === entry) {
-          this.#inflight = null;
-          entry.controller.abort();
-        }
-        reject(aborted());
-      };
-      signal.addEventListener('abort', onAbort);
-      entry.promise.then(
-        (token) => {
-          if (done) return;
-          leave();
-          resolve(token);
-        },
-        (error: unknown) => {
-          if (done) return;
-          leave();
-          reject(error);
-        },
-      );
-    });
   }
 }

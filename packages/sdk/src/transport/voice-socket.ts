@@ -20,7 +20,7 @@ import { decideRetry } from './retry-decision.ts';
 import { SendQueue, type SendResult } from './send-queue.ts';
 import type { ConnectionState, DisconnectReason, VoiceSocketEvents } from './socket-events.ts';
 import { TokenRateGuard } from './token-rate-guard.ts';
-import { TokenSource, tokenFetcher } from './token-source.ts';
+import { type FetchToken, tokenFetcher } from './token-source.ts';
 import { type TransportStats, zeroCounters } from './transport-stats.ts';
 
 export type { ConnectionState, DisconnectReason, VoiceSocketEvents } from './socket-events.ts';
@@ -48,7 +48,7 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
  */
 export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
   readonly #options: ResolvedConnectionOptions;
-  readonly #tokens: TokenSource;
+  readonly #getToken: FetchToken;
   readonly #guard = new TokenRateGuard();
   readonly #held: BoundedFrameQueue;
   readonly #queue: SendQueue;
@@ -89,7 +89,7 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     this.#sink = handlers.onAudio ?? null;
     const fetchFn = resolved.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     const mode = resolved.token;
-    this.#tokens = new TokenSource(tokenFetcher(mode.kind === 'apiKey' ? { ...mode, deviceId: () => this.deviceId() } : mode, fetchFn));
+    this.#getToken = tokenFetcher(mode.kind === 'apiKey' ? { ...mode, deviceId: () => this.deviceId() } : mode, fetchFn);
     this.#held = new BoundedFrameQueue(resolved.reconnectBufferBytes);
     this.#queue = new SendQueue(
       resolved.maxBufferedBytes,
@@ -236,7 +236,7 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
   #awaitToken(controller: AbortController): void {
     this.#guard.record(this.#options.clock.now());
     this.#stats.tokenRequests++;
-    this.#tokens.get(controller.signal).then(
+    this.#getToken(controller.signal).then(
       (token) => {
         if (this.#tokenAbort !== controller) return;
         this.#tokenAbort = null;

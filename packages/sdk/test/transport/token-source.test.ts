@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { VoiceError } from '../../src/errors.ts';
 import { parseRetryAfter } from '../../src/transport/token-response.ts';
-import { type FetchToken, TokenSource, tokenFetcher } from '../../src/transport/token-source.ts';
+import { type FetchToken, tokenFetcher } from '../../src/transport/token-source.ts';
 import { tokenEndpointFromBase } from '../../src/transport/url.ts';
 import { uniqueDeviceId } from './helpers/client.ts';
 import { jwtPayload } from './helpers/events.ts';
@@ -175,50 +175,6 @@ describe('gateways and app backends', () => {
     expect(await failure(tokenFetcher({ kind: 'callback', callback: () => Promise.reject(own) }, fetch))).toBe(own);
     const empty = await failure(tokenFetcher({ kind: 'callback', callback: () => '' }, fetch));
     expect(empty.code).toBe('TOKEN_PROVIDER_FAILED');
-  });
-});
-
-describe('TokenSource', () => {
-  test('concurrent callers share one request; the next call after it settles makes a new one', async () => {
-    let requests = 0;
-    let release!: (token: string) => void;
-    const source = new TokenSource(() => {
-      requests++;
-      return new Promise((resolve) => (release = resolve));
-    });
-    const a = source.get(new AbortController().signal);
-    const b = source.get(new AbortController().signal);
-    expect(requests).toBe(1);
-    release('t1');
-    expect(await Promise.all([a, b])).toEqual(['t1', 't1']);
-    const c = source.get(new AbortController().signal);
-    expect(requests).toBe(2);
-    release('t2');
-    expect(await c).toBe('t2');
-  });
-
-  test('one caller aborting leaves the shared request to the other; the last one aborting cancels it', async () => {
-    const signals: AbortSignal[] = [];
-    let release!: (token: string) => void;
-    const source = new TokenSource((signal) => {
-      signals.push(signal);
-      return new Promise((resolve) => (release = resolve));
-    });
-    const first = new AbortController();
-    const second = new AbortController();
-    const a = source.get(first.signal).catch((e: VoiceError) => e.code);
-    const b = source.get(second.signal);
-    first.abort();
-    expect(await a).toBe('ABORTED');
-    expect(signals[0]!.aborted).toBe(false);
-    release('shared');
-    expect(await b).toBe('shared');
-
-    const lone = new AbortController();
-    const c = source.get(lone.signal).catch((e: VoiceError) => e.code);
-    lone.abort();
-    expect(await c).toBe('ABORTED');
-    expect(signals[1]!.aborted).toBe(true);
   });
 });
 
