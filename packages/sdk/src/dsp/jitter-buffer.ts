@@ -6,6 +6,7 @@
 import { DriftEstimator } from './drift-estimator.ts';
 import { JITTER_BUFFER_DEFAULTS, JITTER_BUFFER_RATE, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer-options.ts';
 import { LatenessHistory } from './lateness-history.ts';
+import { INT16_SCALE } from './pcm.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 
@@ -123,6 +124,7 @@ export class JitterBuffer {
   #speakingSince = 0;
   /** Output samples since the last one above the silence threshold, while speaking. */
   #quietSamples = 0;
+  /** `turnGapMs` in samples: the quiet that ends `speaking`, and the dry spell that ends a turn. */
   readonly #turnGapSamples: number;
 
   // Excess delay (see the class comment): the current window and what it allows.
@@ -151,7 +153,7 @@ export class JitterBuffer {
     this.#ring = new Int16Array(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
     this.#history = new LatenessHistory(o.latenessHalfLifeMs * SAMPLES_PER_MS);
     this.#fadeSamples = Math.round(o.fadeMs * SAMPLES_PER_MS);
-    this.#silence = Math.floor(o.silenceThreshold * 32_768);
+    this.#silence = Math.floor(o.silenceThreshold * INT16_SCALE);
     this.#targetMs = Math.round(o.initialTargetMs);
     this.#turnGapSamples = Math.max(1, Math.round(o.turnGapMs * SAMPLES_PER_MS));
   }
@@ -419,7 +421,7 @@ export class JitterBuffer {
     const ceiling = left / this.#fadeSamples;
     if (gain > ceiling) gain = ceiling;
     this.#gain = gain;
-    out[i] = (value * gain) / 32_768;
+    out[i] = (value * gain) / INT16_SCALE;
     if (this.#state === FLUSHING && this.#flushTail === 0) this.#endFlush();
   }
 
@@ -436,7 +438,7 @@ export class JitterBuffer {
       this.#dryStartMs = this.#clockMs + i / SAMPLES_PER_MS;
       this.#drySamples = 0;
     }
-    if (++this.#drySamples >= this.#options.turnGapMs * SAMPLES_PER_MS) {
+    if (++this.#drySamples >= this.#turnGapSamples) {
       this.#dry = false;
       this.#state = IDLE;
     }
