@@ -208,32 +208,24 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
 
   #startAttempt(): void {
     const clock = this.#options.clock;
-    const wait = this.#guard.delayMs(clock.now());
-    if (wait > 0) {
-      // Over 60 token requests in a minute: wait for the window instead of earning the device a 429.
-      this.#timer = clock.setTimeout(() => {
-        this.#timer = undefined;
-        this.#fetchToken();
-      }, wait);
-      this.#setState('fetching-token');
-      return;
-    }
-    const controller = this.#beginFetch();
-    this.#setState('fetching-token');
-    if (this.#tokenAbort === controller) this.#awaitToken(controller);
-  }
-
-  #fetchToken(): void {
-    this.#awaitToken(this.#beginFetch());
-  }
-
-  #beginFetch(): AbortController {
     const controller = new AbortController();
     this.#tokenAbort = controller;
-    return controller;
+    this.#setState('fetching-token');
+    // A statechange listener hung up (and may have started over with an attempt of its own).
+    if (this.#tokenAbort !== controller) return;
+    const wait = this.#guard.delayMs(clock.now());
+    if (wait === 0) {
+      this.#requestToken(controller);
+      return;
+    }
+    // Over 60 token requests in a minute: wait for the window instead of earning the device a 429.
+    this.#timer = clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#requestToken(controller);
+    }, wait);
   }
 
-  #awaitToken(controller: AbortController): void {
+  #requestToken(controller: AbortController): void {
     this.#guard.record(this.#options.clock.now());
     this.#stats.tokenRequests++;
     this.#getToken(controller.signal).then(
