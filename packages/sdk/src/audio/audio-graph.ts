@@ -9,6 +9,7 @@
  * @module
  */
 import type { VoiceError } from '../errors.ts';
+import { WIRE_SAMPLE_RATE } from '../protocol/constants.ts';
 import { AudioContextKeeper, createAudioContext } from './audio-context.ts';
 import { CaptureNode } from './capture-node.ts';
 import { Microphone, openMicrophoneStream, type VoiceProcessing } from './microphone.ts';
@@ -16,9 +17,6 @@ import { setOutputDevice } from './output-device.ts';
 import { type FlushResult, PlaybackNode } from './playback-node.ts';
 import { loadWorklets } from './worklet-loader.ts';
 import type { Level, PlaybackStats } from './worklet-messages.ts';
-
-/** Wire sample rate: the worklets resample between it and the context's rate. */
-const WIRE_RATE = 16_000;
 
 export interface AudioGraphOptions extends VoiceProcessing {
   inputDeviceId: string | undefined;
@@ -120,7 +118,7 @@ export class AudioGraph {
     this.#capture = new CaptureNode(
       this.context,
       {
-        frameSamples: Math.round((options.frameDurationMs * WIRE_RATE) / 1000),
+        frameSamples: Math.round((options.frameDurationMs * WIRE_SAMPLE_RATE) / 1000),
         levelIntervalMs: options.levelIntervalMs,
         muted: options.muted,
       },
