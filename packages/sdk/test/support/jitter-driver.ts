@@ -3,8 +3,7 @@
  * per pull, and records for every output sample which received sample (if any) it came from. Timing is simulated
  * (no real clock), so runs are exact and repeatable.
  */
-import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
-import type { JitterBufferOptions } from '../../src/dsp/jitter-buffer-options.ts';
+import type { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { seededRandom } from './signal.ts';
 
 export const RATE = 16_000;
@@ -93,8 +92,4 @@ export function maxEdgeStep(out: Float32Array): number {
     if ((out[n] === 0) !== (out[n - 1] === 0)) worst = Math.max(worst, Math.abs(out[n]! - out[n - 1]!));
   }
   return worst;
-}
-
-export function createBuffer(options: Partial<JitterBufferOptions> = {}): JitterBuffer {
-  return new JitterBuffer(options);
 }
