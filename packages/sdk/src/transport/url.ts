@@ -31,13 +31,19 @@ function requireSecure(url: URL, what: string, secure: string, clear: string): U
   throw new VoiceError('INVALID_OPTIONS', `${what} must be a ${secure}// URL, got ${url.protocol}//`);
 }
 
-/** `{baseUrl}/voice-stream` with `http` turned into `ws` (`https` into `wss`), keeping any path prefix of the base. */
-export function socketUrlFromBase(baseUrl: string): string {
+/** `{baseUrl}{path}` (keeping any path prefix of the base, dropping its query and hash), checked by the cleartext rule. */
+function endpointFromBase(baseUrl: string, path: string): URL {
   const url = requireSecure(parse(baseUrl, 'baseUrl'), 'baseUrl', 'https:', 'http:');
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = url.pathname.replace(/\/+$/, '') + STREAM_PATH;
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
   url.search = '';
   url.hash = '';
+  return url;
+}
+
+/** `{baseUrl}/voice-stream` with `http` turned into `ws` (`https` into `wss`), keeping any path prefix of the base. */
+export function socketUrlFromBase(baseUrl: string): string {
+  const url = endpointFromBase(baseUrl, STREAM_PATH);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
 }
 
@@ -48,11 +54,7 @@ export function checkSocketUrl(wsUrl: string): string {
 
 /** `{baseUrl}/api/websocket-voice/token`, keeping any path prefix of the base. */
 export function tokenEndpointFromBase(baseUrl: string): string {
-  const url = requireSecure(parse(baseUrl, 'baseUrl'), 'baseUrl', 'https:', 'http:');
-  url.pathname = url.pathname.replace(/\/+$/, '') + TOKEN_PATH;
-  url.search = '';
-  url.hash = '';
-  return url.href;
+  return endpointFromBase(baseUrl, TOKEN_PATH).href;
 }
 
 /** Resolves the app's `tokenUrl` (relative URLs against the page) and applies the same cleartext rule. */
