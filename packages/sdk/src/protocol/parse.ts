@@ -2,6 +2,7 @@
  * Classifies a server text frame without ever throwing: what comes off the network is untrusted.
  * @module
  */
+import { CONFIRMATION_TYPES } from './constants.ts';
 import {
   type ConnectedMessage,
   ConnectedMessageSchema,
@@ -21,23 +22,29 @@ export type ServerText =
 export const MAX_SERVER_TEXT_LENGTH = 64 * 1024;
 
 export function parseServerText(raw: string): ServerText {
-  if (raw.length > MAX_SERVER_TEXT_LENGTH) return { kind: 'invalid', reason: 'not_a_message', raw: raw.slice(0, 256) };
+  // A short excerpt only: enough to recognise the frame, never a whole (possibly huge) payload.
+  const invalid = (reason: Extract<ServerText, { kind: 'invalid' }>['reason']): ServerText => ({
+    kind: 'invalid',
+    reason,
+    raw: raw.slice(0, 256),
+  });
+  if (raw.length > MAX_SERVER_TEXT_LENGTH) return invalid('not_a_message');
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { kind: 'invalid', reason: 'not_json', raw: raw.slice(0, 256) };
+    return invalid('not_json');
   }
   const base = ServerMessageSchema.safeParse(json);
-  if (!base.success) return { kind: 'invalid', reason: 'not_a_message', raw: raw.slice(0, 256) };
+  if (!base.success) return invalid('not_a_message');
   const type = base.data.type;
-  if (type === 'savant_voice_connected' || type === 'vapi_connected') {
+  if ((CONFIRMATION_TYPES as readonly string[]).includes(type)) {
     const r = ConnectedMessageSchema.safeParse(json);
-    return r.success ? { kind: 'connected', message: r.data } : { kind: 'invalid', reason: 'bad_confirmation', raw: raw.slice(0, 256) };
+    return r.success ? { kind: 'connected', message: r.data } : invalid('bad_confirmation');
   }
   if (type === 'error') {
     const r = ErrorFrameSchema.safeParse(json);
-    return r.success ? { kind: 'error', message: r.data } : { kind: 'invalid', reason: 'bad_error_frame', raw: raw.slice(0, 256) };
+    return r.success ? { kind: 'error', message: r.data } : invalid('bad_error_frame');
   }
   return { kind: 'other', message: base.data };
 }
