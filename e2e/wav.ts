@@ -2,6 +2,10 @@
  * 16-bit mono PCM WAV files: written for the fake microphone, read back from the server's recordings.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+// Leaf modules by path: the global setup runs in Playwright's main process, without the `@savants/source`
+// condition the package names would need (and before the SDK's dist is built).
+import { floatToInt16 } from '../packages/sdk/src/dsp/pcm.ts';
+import { wavHeader } from '../packages/server/src/wav.ts';
 
 export interface Pcm {
   sampleRate: number;
@@ -9,28 +13,11 @@ export interface Pcm {
   samples: Float32Array;
 }
 
-/** Writes `samples` (-1..1) as 16-bit mono PCM, rounding and clipping like the SDK's encoder. */
+/** Writes `samples` (-1..1) as 16-bit mono PCM, rounded and clipped by the SDK's own encoder. */
 export function writeWav(file: string, sampleRate: number, samples: Float32Array): void {
   const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]!));
-    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(s * 32767))), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(file, Buffer.concat([header, data]));
+  for (let i = 0; i < samples.length; i++) data.writeInt16LE(floatToInt16(samples[i]!), i * 2);
+  writeFileSync(file, Buffer.concat([wavHeader(data.length, sampleRate), data]));
 }
 
 /** Reads a 16-bit PCM WAV, walking the chunks (the recorder's header is the canonical 44 bytes, others may not be). */
