@@ -3,14 +3,13 @@
  * WAV the fake microphone played.
  */
 import type { Page } from '@playwright/test';
+import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
 import { readRecording } from './recordings.ts';
 import { activeSpan, dominantFrequency, findHoles, maxBandLevelDb, rms, toDb } from './signals.ts';
-
-const WIRE_RATE = 16_000;
 
 async function sessionId(page: Page): Promise<string> {
   const id = await page.evaluate(() => window.voiceClient?.sessionId);
@@ -33,17 +32,17 @@ test('a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
     // After the disconnect: the transport's counters cover the whole (single) session.
     const framesSent = await page.evaluate(() => window.voiceClient!.stats.transport.framesSent);
     const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
-    const span = activeSpan(wav.samples, WIRE_RATE, -30);
+    const span = activeSpan(wav.samples, WIRE_SAMPLE_RATE, -30);
     if (!span) throw new Error('the recording holds no tone');
     // Leave out the edges: the tone's first and last 50 ms may be partial frames.
     const start = span.start + 800;
     const end = span.end - 800;
     return {
       format: { sampleRate: wav.sampleRate, channels: wav.channels, bitsPerSample: wav.bitsPerSample },
-      holes: findHoles(wav.samples, WIRE_RATE, start, end).length,
-      frequency: dominantFrequency(wav.samples, WIRE_RATE, start, end),
+      holes: findHoles(wav.samples, WIRE_SAMPLE_RATE, start, end).length,
+      frequency: dominantFrequency(wav.samples, WIRE_SAMPLE_RATE, start, end),
       levelDb: toDb(rms(wav.samples, start, end)),
-      arrivedFraction: wav.samples.length / WIRE_RATE / ((disconnectedAt - connectedAt!) / 1000),
+      arrivedFraction: wav.samples.length / WIRE_SAMPLE_RATE / ((disconnectedAt - connectedAt!) / 1000),
       framesSent,
       framesRecorded: sidecar.frames,
       invalidFrames: sidecar.invalidFrames,
@@ -86,9 +85,9 @@ test('a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
     return {
       holes: findHoles(captured, input.sampleRate, span.start + 500, span.end - 500).length,
       sweepSeconds: (span.end - span.start) / input.sampleRate,
-      recordedSeconds: wav.samples.length / WIRE_RATE,
-      alias: maxBandLevelDb(wav.samples, WIRE_RATE, 50, 6400),
-      edge: maxBandLevelDb(wav.samples, WIRE_RATE, 6600, 8000),
+      recordedSeconds: wav.samples.length / WIRE_SAMPLE_RATE,
+      alias: maxBandLevelDb(wav.samples, WIRE_SAMPLE_RATE, 50, 6400),
+      edge: maxBandLevelDb(wav.samples, WIRE_SAMPLE_RATE, 6600, 8000),
     };
   });
   console.log(
