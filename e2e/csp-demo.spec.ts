@@ -13,7 +13,6 @@ import path from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { build } from 'vite';
 import {
-  ensureBuilt,
   launchChromium,
   repoRoot,
   type StaticServer,
@@ -31,7 +30,6 @@ let site: StaticServer;
 let demoOut: string;
 
 test.beforeAll(async () => {
-  ensureBuilt();
   demoOut = mkdtempSync(path.join(tmpdir(), 'savants-demo-csp-'));
   await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: demoOut, emptyOutDir: true } });
   [voice, browser, site] = await Promise.all([

@@ -8,7 +8,6 @@
  */
 import { type Browser, expect, test } from '@playwright/test';
 import {
-  ensureBuilt,
   launchChromium,
   pagesDir,
   type StaticServer,
@@ -27,7 +26,6 @@ let site: StaticServer;
 let openSite: StaticServer;
 
 test.beforeAll(async () => {
-  ensureBuilt();
   [voice, browser, site, openSite] = await Promise.all([
     startVoiceServer(),
     launchChromium(),

@@ -1,6 +1,7 @@
 /**
  * Writes the WAV fixtures (16-bit mono PCM generated here, no sox), and builds the SDK when its dist is missing
- * or older than its sources (the ESM and IIFE builds are under test too).
+ * or older than its sources (the artifact specs test dist, not the source). This runs before every spec, also when
+ * one spec file is run alone.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -20,7 +21,11 @@ function newestMtime(dir: string): number {
 }
 
 function ensureSdkBuild(): void {
-  const outputs = ['packages/sdk/dist/index.js', 'packages/sdk/dist/savants-voice.iife.js'].map((f) => path.join(root, f));
+  // Every dist file a spec loads: the ESM and IIFE bundles, the types a consumer compiles against, the
+  // self-hosted worklets of the CSP tests.
+  const outputs = ['index.js', 'savants-voice.iife.js', 'types/index.d.ts', 'worklets/capture.worklet.js'].map((f) =>
+    path.join(root, 'packages/sdk/dist', f),
+  );
   const sources = Math.max(newestMtime(path.join(root, 'packages/sdk/src')), newestMtime(path.join(root, 'worklets')));
   if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
   console.log('e2e: building the SDK (dist missing or stale)');

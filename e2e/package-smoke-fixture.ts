@@ -1,6 +1,6 @@
 /**
- * Helpers of the artifact smoke tests (package-smoke.spec.ts, csp.spec.ts): they test what users install, the
- * packed tarball and the files in dist/, never the source.
+ * Helpers of the artifact smoke tests (package-smoke.spec.ts, csp.spec.ts, csp-demo.spec.ts): they test what users
+ * install, the packed tarball and the files in dist/ (built by the global setup), never the source.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ export const sdkDir = path.join(repoRoot, 'packages/sdk');
 export const sdkDist = path.join(sdkDir, 'dist');
 export const pagesDir = path.join(repoRoot, 'e2e/package-smoke-pages');
 
-/** What the smoke pages leave in `window.smoke` (see package-smoke-pages/smoke.js). */
+/** What the smoke pages leave in `window.smoke` (see package-smoke-pages/smoke.mjs). */
 export interface SmokeResult {
   exports: string[];
   constructedState?: string;
@@ -36,13 +36,6 @@ export function run(cmd: string, args: string[], cwd: string): string {
   if (result.status !== 0)
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
-}
-
-/** The e2e step of `pnpm check` runs after `build`; run alone, a missing dist is built first. */
-export function ensureBuilt(): void {
-  const needed = ['index.js', 'savants-voice.iife.js', 'types/index.d.ts', 'worklets/capture.worklet.js'];
-  if (needed.every((f) => existsSync(path.join(sdkDist, f)))) return;
-  run('pnpm', ['--filter', '@savants/voice', 'run', 'build'], repoRoot);
 }
 
 /** `pnpm pack`s the SDK into a fresh temp dir; returns the tarball's path. */

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { type Browser, expect, test } from '@playwright/test';
 import { build } from 'vite';
 import {
-  ensureBuilt,
   launchChromium,
   packSdk,
   pagesDir,
@@ -29,7 +28,6 @@ let browser: Browser;
 let voice: VoiceServerProcess;
 
 test.beforeAll(async () => {
-  ensureBuilt();
   [voice, browser] = await Promise.all([startVoiceServer(), launchChromium()]);
 });
 
