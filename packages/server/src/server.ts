@@ -87,10 +87,15 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
   const inactiveDevices = new Map<string, string>(Object.entries(options.inactiveDevices ?? DEFAULTS.inactiveDevices));
   const rateLimiter = o.rateLimit ? new RateLimiter(o.rateLimit) : null;
   const sockets = new Set<VoiceSocket>();
-  const sessionsPerDevice = new Map<string, number>();
   const recordings = new Set<Promise<unknown>>();
   let sessionCount = 0;
-  let sessions = 0;
+  // Counts are derived from the live sockets (tens at most), so no counter can drift from them.
+  const countSockets = (match: (socket: VoiceSocket) => boolean) => {
+    let n = 0;
+    for (const socket of sockets) if (match(socket)) n++;
+    return n;
+  };
+  const sessions = () => countSockets((s) => s.authenticated);
 
   const host: VoiceSocketHost = {
     tokens,
@@ -99,13 +104,8 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
     maxQueuedMessages: o.maxQueuedMessages,
     recordDir: o.recordDir,
     inactiveDevices,
-    hasRoomFor: (deviceId) => (sessionsPerDevice.get(deviceId) ?? 0) < o.maxSocketsPerDevice,
-    sessionOpened(socket) {
-      const deviceId = socket.deviceId!;
-      sessionsPerDevice.set(deviceId, (sessionsPerDevice.get(deviceId) ?? 0) + 1);
-      sessions++;
-      return sessionCount++;
-    },
+    hasRoomFor: (deviceId) => countSockets((s) => s.authenticated && s.deviceId === deviceId) < o.maxSocketsPerDevice,
+    sessionOpened: () => sessionCount++,
     planSession(params, index): SessionPlan {
       const q = o.allowQueryOverrides ? params : new URLSearchParams();
       const agentName = q.get('agent');
@@ -116,13 +116,6 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
     },
     socketClosed(socket, recording) {
       sockets.delete(socket);
-      if (socket.authenticated) {
-        const deviceId = socket.deviceId!;
-        const left = (sessionsPerDevice.get(deviceId) ?? 1) - 1;
-        if (left > 0) sessionsPerDevice.set(deviceId, left);
-        else sessionsPerDevice.delete(deviceId);
-        sessions--;
-      }
       if (recording) {
         recordings.add(recording);
         void recording.finally(() => recordings.delete(recording));
@@ -157,7 +150,7 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
       else sendHttpError(res, 'METHOD_NOT_ALLOWED', { headers: { Allow: 'POST, OPTIONS' } });
       return;
     }
-    if (path === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', sessions });
+    if (path === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', sessions: sessions() });
     sendHttpError(res, 'NOT_FOUND');
   };
 
@@ -220,8 +213,8 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
     host: o.host,
     devApiKey: apiKeys[0]!.key,
     stats: () => ({
-      sessions,
-      pendingSockets: [...sockets].filter((s) => !s.authenticated).length,
+      sessions: sessions(),
+      pendingSockets: countSockets((s) => !s.authenticated),
       sockets: wss.clients.size,
       timers: timers.live,
       queuedMessages: [...sockets].reduce((n, s) => n + s.queued, 0),

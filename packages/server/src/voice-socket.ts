@@ -33,8 +33,8 @@ export interface VoiceSocketHost {
   hasRoomFor(deviceId: string): boolean;
   /** The agent and network model of a new session, chosen from the socket URL's query. */
   planSession(params: URLSearchParams, sessionIndex: number): SessionPlan;
-  /** Called once authenticated: the socket counts as a session from here on. */
-  sessionOpened(socket: VoiceSocket): number;
+  /** Called once authenticated (the socket counts as a session from here on); returns the session's index. */
+  sessionOpened(): number;
   /** Called exactly once, when the socket has closed. */
   socketClosed(socket: VoiceSocket, recording: Promise<unknown> | null): void;
 }
@@ -150,7 +150,7 @@ export class VoiceSocket {
     this.#state = 'open';
     this.#deviceId = deviceId;
     this.#sessionId = `sess_${randomBytes(9).toString('base64url')}`;
-    const sessionIndex = this.#host.sessionOpened(this);
+    const sessionIndex = this.#host.sessionOpened();
     const plan = this.#host.planSession(this.#params, sessionIndex);
     const started = performance.now();
     this.#out = new OutboundQueue({
