@@ -8,17 +8,18 @@ import type { RateLimit } from './options.ts';
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class RateLimiter {
-  readonly #limit: RateLimit;
+  /** The limit this instance enforces (the 429 answer's details repeat it). */
+  readonly limit: RateLimit;
   readonly #hits = new Map<string, number[]>();
   #lastSweep = 0;
 
   constructor(limit: RateLimit) {
-    this.#limit = limit;
+    this.limit = limit;
   }
 
   /** Counts one request for `key` at `now` (ms) unless it is over the limit. */
   hit(key: string, now: number): RateDecision {
-    const { limit, windowMs } = this.#limit;
+    const { limit, windowMs } = this.limit;
     if (now - this.#lastSweep > windowMs) this.#sweep(now);
     const times = (this.#hits.get(key) ?? []).filter((t) => now - t < windowMs);
     if (times.length >= limit) {
@@ -37,6 +38,6 @@ export class RateLimiter {
 
   #sweep(now: number): void {
     this.#lastSweep = now;
-    for (const [key, times] of this.#hits) if (now - times[times.length - 1]! >= this.#limit.windowMs) this.#hits.delete(key);
+    for (const [key, times] of this.#hits) if (now - times[times.length - 1]! >= this.limit.windowMs) this.#hits.delete(key);
   }
 }

@@ -128,7 +128,6 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
     apiKeys,
     inactiveDevices,
     rateLimiter,
-    rateLimit: o.rateLimit,
     tokens,
     tokenTtlSeconds: o.tokenTtlSeconds,
     corsOrigins: o.corsOrigins,

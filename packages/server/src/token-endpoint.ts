@@ -10,7 +10,7 @@ import { keyAllows } from './api-keys.ts';
 import { readBody } from './body-reader.ts';
 import { corsHeaders, sendHttpError, sendJson } from './http-io.ts';
 import { type Logger, redact } from './logger.ts';
-import type { ApiKeyEntry, RateLimit } from './options.ts';
+import type { ApiKeyEntry } from './options.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TimerScope } from './timers.ts';
 import type { TokenService } from './tokens.ts';
@@ -18,8 +18,8 @@ import type { TokenService } from './tokens.ts';
 export interface TokenEndpointDeps {
   apiKeys: readonly ApiKeyEntry[];
   inactiveDevices: ReadonlyMap<string, string>;
+  /** Null when the limit is off. */
   rateLimiter: RateLimiter | null;
-  rateLimit: RateLimit | false;
   tokens: TokenService;
   tokenTtlSeconds: number;
   corsOrigins: readonly string[];
@@ -70,12 +70,13 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   }
   const { apiKey, deviceId } = parsed.data;
 
-  if (deps.rateLimiter && deps.rateLimit) {
+  if (deps.rateLimiter) {
+    const { limit, windowMs } = deps.rateLimiter.limit;
     const decision = deps.rateLimiter.hit(deviceId, Date.now());
     if (!decision.allowed) {
       deps.log('warn', 'token.rate_limited', { deviceId });
       return sendHttpError(res, 'RATE_LIMITED', {
-        details: { retryAfter: decision.retryAfterSeconds, limit: deps.rateLimit.limit, window: describeWindow(deps.rateLimit.windowMs) },
+        details: { retryAfter: decision.retryAfterSeconds, limit, window: describeWindow(windowMs) },
         headers: { ...cors, 'Retry-After': String(decision.retryAfterSeconds) },
       });
     }
