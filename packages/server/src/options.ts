@@ -5,7 +5,7 @@
 import { AUTH_WINDOW_MS, MAX_SOCKETS_PER_DEVICE, TOKEN_REQUESTS_PER_MINUTE, TOKEN_TTL_SECONDS } from '@savants/voice/protocol';
 import type { Agent } from './agents/agent.ts';
 import type { AgentName, AgentOptions } from './agents/registry.ts';
-import { jsonLineLogger, type Logger } from './logger.ts';
+import type { Logger } from './logger.ts';
 import type { NetworkModel, ShapeName } from './network-model.ts';
 
 /** An API key, optionally bound to device ids (omitted: any device id is accepted with this key). */
@@ -103,7 +103,3 @@ export const DEFAULTS = {
   maxQueuedMessages: 3000,
   shutdownGraceMs: 1000,
 } as const satisfies Partial<VoiceServerOptions>;
-
-export function defaultLogger(): Logger {
-  return jsonLineLogger();
-}

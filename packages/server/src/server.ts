@@ -12,9 +12,9 @@ import type { Agent } from './agents/agent.ts';
 import { createAgent, isAgentName } from './agents/registry.ts';
 import { loadApiKeys } from './api-keys.ts';
 import { sendHttpError, sendJson, sendPreflight } from './http-io.ts';
-import type { Logger } from './logger.ts';
+import { jsonLineLogger, type Logger } from './logger.ts';
 import { createNetworkModel, SHAPE_NAMES, type ShapeName } from './network-model.ts';
-import { DEFAULTS, defaultLogger, type VoiceServerOptions } from './options.ts';
+import { DEFAULTS, type VoiceServerOptions } from './options.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { TimerRegistry } from './timers.ts';
 import { handleTokenRequest, type TokenEndpointDeps } from './token-endpoint.ts';
@@ -75,7 +75,7 @@ export interface VoiceServer {
  */
 export async function createVoiceServer(options: VoiceServerOptions = {}): Promise<VoiceServer> {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
-  const log: Logger = options.logger ?? defaultLogger();
+  const log: Logger = options.logger ?? jsonLineLogger();
   const apiKeys = loadApiKeys(options);
   if (apiKeys.length === 0) throw new Error('createVoiceServer: no API keys configured');
   if (!SHAPE_NAMES.includes(o.shape)) throw new Error(`createVoiceServer: unknown shape ${o.shape}`);

@@ -57,8 +57,4 @@ export class TimerScope {
     this.#registry.adjust(-this.#handles.size);
     this.#handles.clear();
   }
-
-  get size(): number {
-    return this.#handles.size;
-  }
 }
