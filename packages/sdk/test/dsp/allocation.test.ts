@@ -4,32 +4,10 @@
  * support/allocation-probe.ts). The `allocating-*` cases make the mistakes on purpose (a subarray view per call;
  * a capture worklet whose buffers are never recycled) to show the probe catches them.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runAllocationProbe } from '../support/run-allocation-probe.ts';
 
-const run = promisify(execFile);
-const probePath = fileURLToPath(new URL('../support/allocation-probe.ts', import.meta.url));
-
-async function runProbe(name: string): Promise<{ case: string; bytesPerCall: number; allocatedBuffers?: number }> {
-  const { stdout } = await run(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--min-semi-space-size=64',
-      '--max-semi-space-size=64',
-      '--no-warnings',
-      '--conditions=@savants/source',
-      probePath,
-      name,
-    ],
-    { timeout: 60_000 },
-  );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { case: string; bytesPerCall: number; allocatedBuffers?: number };
-  expect(result.case).toBe(name);
-  return result;
-}
+const runProbe = (name: string) => runAllocationProbe('./allocation-probe.ts', name);
 
 async function bytesPerCall(name: string): Promise<number> {
   return (await runProbe(name)).bytesPerCall;

@@ -4,23 +4,11 @@
  * flushes, and the playback processor's process(). The `allocating-` case makes a subarray view per push on
  * purpose, to show the probe catches it.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const probe = fileURLToPath(new URL('../support/playback-allocation-probe.ts', import.meta.url));
+import { runAllocationProbe } from '../support/run-allocation-probe.ts';
 
 async function bytesPerCall(name: string): Promise<number> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-warnings', '--conditions=@savants/source', probe, name],
-    { timeout: 60_000 },
-  );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { case: string; bytesPerCall: number };
-  expect(result.case).toBe(name);
-  return result.bytesPerCall;
+  return (await runAllocationProbe('./playback-allocation-probe.ts', name)).bytesPerCall;
 }
 
 describe('playback path: zero allocation per call', { timeout: 90_000 }, () => {
