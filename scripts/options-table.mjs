@@ -2,7 +2,7 @@
 // The README's reference tables, generated from the source so they cannot drift:
 //   options  <- the interfaces joined by `VoiceClientOptions` in packages/sdk/src/options.ts (TSDoc) + `DEFAULTS`
 //   errors   <- CLIENT_ERROR_CODES (errors.ts), HTTP_ERRORS and SOCKET_ERRORS (protocol/codes.ts, with their TSDoc)
-//   events   <- the client's event-map interface (TSDoc per event), once the client declares one
+//   events   <- the client's event-map interface (TSDoc per event)
 // Each sits in README.md between `<!-- NAME:start -->` and `<!-- NAME:end -->`; scripts/options-table.test.ts
 // fails when a section differs from what this prints.
 //   node scripts/options-table.mjs                 print every table
@@ -142,9 +142,7 @@ export async function errorsTable() {
   const errorsFile = path.join(src, 'errors.ts');
   const codesFile = path.join(src, 'protocol/codes.ts');
   const { CLIENT_ERROR_CODES } = await import(errorsFile);
-  const codes = await import(codesFile);
-  const { HTTP_ERRORS, SOCKET_ERRORS } = codes;
-  const clientRetry = codes.CLIENT_FAILURES ?? {};
+  const { HTTP_ERRORS, SOCKET_ERRORS, CLIENT_FAILURES, httpStatusAdvice } = await import(codesFile);
   const socketDocs = objectDocs(codesFile, 'SOCKET_ERRORS');
   const httpDocs = objectDocs(codesFile, 'HTTP_ERRORS');
   const problems = [];
@@ -155,7 +153,7 @@ export async function errorsTable() {
   for (const code of Object.keys(CLIENT_ERROR_CODES)) {
     const meaning = clientDocs[code];
     if (!meaning) problems.push(`CLIENT_ERROR_CODES.${code} has no TSDoc: its row has no description`);
-    const retried = code === 'HTTP_ERROR' && codes.httpStatusAdvice ? retriedStatuses(codes.httpStatusAdvice) : advice(clientRetry[code]);
+    const retried = code === 'HTTP_ERROR' ? retriedStatuses(httpStatusAdvice) : advice(CLIENT_FAILURES[code]);
     rows.push(`| \`${code}\` | client | ${retried} | ${toCell(meaning)} |`);
   }
   for (const [code, { status, retry }] of Object.entries(HTTP_ERRORS)) {
@@ -219,21 +217,23 @@ export const SECTIONS = { options: optionsTable, errors: errorsTable, events: ev
 
 const markers = (name) => [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
 
-/** The text between a section's markers (trimmed), or undefined when the README has no such section. */
-export function readmeSection(readme, name) {
+/** Where a section's text starts (after its start marker) and ends (at its end marker), or undefined. */
+function sectionBounds(readme, name) {
   const [start, end] = markers(name);
   const from = readme.indexOf(start);
   const to = readme.indexOf(end);
-  if (from < 0 || to < from) return undefined;
-  return readme.slice(from + start.length, to).trim();
+  return from < 0 || to < from ? undefined : { from: from + start.length, to };
+}
+
+/** The text between a section's markers (trimmed), or undefined when the README has no such section. */
+export function readmeSection(readme, name) {
+  const at = sectionBounds(readme, name);
+  return at && readme.slice(at.from, at.to).trim();
 }
 
 function replaceSection(readme, name, markdown) {
-  const [start, end] = markers(name);
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) return undefined;
-  return `${readme.slice(0, from + start.length)}\n${markdown}\n${readme.slice(to)}`;
+  const at = sectionBounds(readme, name);
+  return at && `${readme.slice(0, at.from)}\n${markdown}\n${readme.slice(at.to)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
