@@ -5,6 +5,7 @@
  * Prints the URLs and the development API key, logs JSON lines, and shuts down gracefully on SIGINT/SIGTERM.
  * @module
  */
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AGENT_NAMES, isAgentName } from './agents/registry.ts';
 import { redact } from './logger.ts';
@@ -68,10 +69,7 @@ async function main(): Promise<void> {
     apiKeysFile: values['api-keys-file'],
     rateLimit: values['no-rate-limit'] ? false : undefined,
   };
-  if (options.recordDir) {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(options.recordDir, { recursive: true });
-  }
+  if (options.recordDir) mkdirSync(options.recordDir, { recursive: true });
   const server = await createVoiceServer(options);
   const key = server.devApiKey === DEV_API_KEY ? DEV_API_KEY : `${redact(server.devApiKey)} (from your key list)`;
   process.stdout.write(
