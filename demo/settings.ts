@@ -1,6 +1,6 @@
 /**
  * The connection form's values: from the query string first (tests and shared links), then what the user typed
- * last time (localStorage), then the defaults of `pnpm run demo` (the reference server on 127.0.0.1:8787 with its
+ * last time (localStorage, API key excepted), then the defaults of `pnpm run demo` (the reference server on 127.0.0.1:8787 with its
  * documented development key).
  */
 export interface DemoSettings {
@@ -48,7 +48,9 @@ function fromQuery(params: URLSearchParams): Partial<DemoSettings> {
 
 function fromStorage(): Partial<DemoSettings> {
   try {
-    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<DemoSettings>;
+    // An API key is never taken from storage (see saveSettings), not even one an older demo stored.
+    const { apiKey: _ignored, ...stored } = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<DemoSettings>;
+    return stored;
   } catch {
     return {};
   }
@@ -60,9 +62,11 @@ export function loadSettings(params: URLSearchParams): DemoSettings {
   return { ...DEFAULT_SETTINGS, ...(Object.keys(query).length ? {} : fromStorage()), ...query };
 }
 
+/** Remembers the form for the next visit, except the API key: a real key must not sit in localStorage, readable by any script on the origin. */
 export function saveSettings(settings: DemoSettings): void {
+  const { apiKey: _secret, ...remembered } = settings;
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(remembered));
   } catch {
     // Private windows may refuse storage; the demo works without it.
   }
