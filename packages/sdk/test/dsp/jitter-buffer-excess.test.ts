@@ -146,8 +146,15 @@ describe('JitterBuffer: excess delay in a continuous stream', () => {
     const arrivals = realTime(signal).map((a, k) => ({ atMs: a.atMs + ((k * 7919) % 23), samples: a.samples }));
     for (let k = 1; k < arrivals.length; k++) arrivals[k]!.atMs = Math.max(arrivals[k]!.atMs, arrivals[k - 1]!.atMs);
     const buffer = new JitterBuffer();
-    play(buffer, arrivals, 31_000);
-    expect(stats(buffer).shedMs).toBe(0);
+    const { consumed } = play(buffer, arrivals, 31_000);
+    const s = stats(buffer);
+    expect(s.shedMs).toBe(0);
+    expect(s.underruns).toBe(0);
+    expect(cuts(signal, consumed).skipped).toBe(0);
+    // The delay it started with is the delay it ends with: every second of the call, to the sample.
+    const delays = delaysPerSecond(consumed).filter((d) => !Number.isNaN(d));
+    expect(delays.length).toBeGreaterThanOrEqual(29);
+    expect(Math.max(...delays) - Math.min(...delays)).toBe(0);
   });
 });
 
