@@ -40,8 +40,9 @@ const query = () => `?baseUrl=${encodeURIComponent(voice.url)}&apiKey=${encodeUR
 /** A connect/disconnect cycle that worked: constructed idle, connected, released. */
 function expectConnectedAndReleased(result: SmokeResult): void {
   expect(result.error, JSON.stringify(result)).toBeUndefined();
-  expect(result.connectedState?.toLowerCase()).toBe('connected');
-  expect(['idle', 'closed']).toContain(result.finalState);
+  expect(result.constructedState).toBe('idle');
+  expect(result.connectedState).toBe('connected');
+  expect(result.finalState).toBe('closed');
   expect(result.violations).toEqual([]);
 }
 
