@@ -5,7 +5,9 @@
  * - `?build=esm` / `?build=iife` load the built files of packages/sdk/dist instead (see demo/sdk-loader.ts):
  *   the ESM bundle through `/@fs/` (so its bare `zod` / `idb-keyval` imports resolve), the IIFE and the
  *   self-hosted worklets as plain files under `/sdk-dist/`.
- * - COOP/COEP headers make the page cross-origin isolated, so the SharedArrayBuffer path can be exercised.
+ * - COOP/COEP headers make the page cross-origin isolated, as an app that needs SharedArrayBuffer must be: the SDK
+ *   (which uses none) has to work on such pages too. The artifact smoke tests (e2e/package-smoke*) cover pages
+ *   without isolation.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';

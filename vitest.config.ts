@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from './chromium.ts';
 import { workletInline } from './packages/sdk/tools/worklet-inline-plugin.ts';
 
+// Browser tests run cross-origin isolated, like the demo (see vite.config.ts): the SDK must work on isolated pages.
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
