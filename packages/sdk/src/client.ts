@@ -34,8 +34,6 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   #state: VoiceClientState = 'idle';
   /** The microphone streams (first frame seen, or the context waits for a gesture): `connected` may be shown. */
   #audioReady = false;
-  /** The transport confirmed once in this call: frames go to it from now on (held while reconnecting). */
-  #transportUp = false;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** An audio failure that ends the call; reported by the transport's terminal event instead of its own reason. */
@@ -60,10 +58,6 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
       );
     }
     this.#socket.addEventListener('statechange', () => this.#syncState());
-    this.#socket.addEventListener('connected', () => {
-      this.#transportUp = true;
-      this.#syncState();
-    });
     this.#socket.addEventListener('disconnected', (event) => this.#release(event.detail));
   }
 
@@ -132,7 +126,6 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     if (epoch !== this.#epoch) throw new VoiceError('ABORTED', 'disconnect() was called while connecting', { retryable: false });
     this.#failure = undefined;
     this.#audioReady = false;
-    this.#transportUp = false;
     this.#framesCaptured = 0;
     this.#turnStart = 0;
     this.#jitterBuffer = undefined;
@@ -228,8 +221,9 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     onFrame: (pcm) => {
       this.#framesCaptured++;
       this.#firstFrame?.();
-      // Before the first confirmation frames have nowhere to go; after it the transport sends or holds them.
-      const result = this.#transportUp ? this.#socket.send(pcm) : 'dropped';
+      // The transport decides: sent once confirmed, held while reconnecting, dropped (and counted) before the
+      // first confirmation.
+      const result = this.#socket.send(pcm);
       // 'buffered' frames stay with the transport; the others can go back to the worklet's pool.
       if (result !== 'buffered') this.#graph?.recycle(pcm);
     },
@@ -287,7 +281,6 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     this.#graph = undefined;
     this.#firstFrame = undefined;
     this.#audioReady = false;
-    this.#transportUp = false;
     this.#inputLevel = undefined;
     this.#outputLevel = undefined;
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.#onPageHide);
