@@ -64,18 +64,6 @@ export class Microphone {
     this.#source = this.#attach(stream);
   }
 
-  /** Opens the microphone (`deviceId` undefined: the default device) and connects it to `destination`. */
-  static async open(
-    context: AudioContext,
-    destination: AudioNode,
-    processing: VoiceProcessing,
-    deviceId: string | undefined,
-    hooks: MicrophoneHooks,
-  ): Promise<Microphone> {
-    const stream = await openMicrophoneStream(processing, deviceId);
-    return new Microphone(context, destination, processing, hooks, stream);
-  }
-
   /** Wraps a stream from {@link openMicrophoneStream} (opened in parallel with other work) and connects it. */
   static fromStream(
     context: AudioContext,

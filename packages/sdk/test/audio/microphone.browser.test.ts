@@ -39,7 +39,9 @@ describe('Microphone', () => {
     cleanup.push(() => context.close());
     const sink = context.createGain();
     const events: string[] = [];
-    const mic = await Microphone.open(context, sink, PROCESSING_OFF, undefined, {
+    // As the audio graph opens it: the stream first (in parallel with the worklets there), then the wrapper.
+    const stream = await openMicrophoneStream(PROCESSING_OFF, undefined);
+    const mic = Microphone.fromStream(context, sink, PROCESSING_OFF, stream, {
       onEnded: (id) => events.push(`ended:${id ? 'device' : 'none'}`),
       onSwitched: (id) => events.push(`switched:${id ? 'device' : 'none'}`),
       onError: (error) => events.push(`error:${error.code}`),
