@@ -17,7 +17,7 @@ import { VoiceSocket, type VoiceSocketEvents } from './transport/voice-socket.ts
 
 const SAMPLES_PER_MS = WIRE_SAMPLE_RATE / 1000;
 /** Transport events passed on unchanged. */
-const FORWARDED = ['error', 'reconnecting', 'reconnected', 'message'] as const;
+const FORWARDED = ['error', 'reconnecting', 'reconnected', 'message', 'storagefallback'] as const;
 
 /**
  * A voice call with a Savants agent: microphone to the agent, the agent to the speakers.

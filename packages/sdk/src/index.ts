@@ -11,6 +11,7 @@ export type {
   DisconnectReason,
   InterruptResult,
   LevelDetail,
+  StorageFallback,
   TransportStats,
   VoiceClientEvents,
   VoiceClientState,

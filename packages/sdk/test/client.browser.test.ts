@@ -86,6 +86,17 @@ describe('VoiceClient', () => {
     expect(stats.sessionId).toBe(client.sessionId);
   });
 
+  it('a device id storage that fails is announced (storagefallback) and the call still connects', async () => {
+    const failure = new Error('quota exceeded');
+    const storage = { get: () => Promise.reject(failure), set: () => Promise.reject(failure) };
+    const { client } = makeClient('echo', { storage });
+    const fallbacks: VoiceClientEvents['storagefallback'][] = [];
+    client.addEventListener('storagefallback', (event) => fallbacks.push(event.detail));
+    await client.connect();
+    expect(client.state).toBe('connected');
+    expect(fallbacks).toEqual([{ reason: 'storage-failed', error: failure }]);
+  });
+
   it('disconnect() releases everything and fires disconnected once, even when called twice; when idle it does nothing', async () => {
     const idle = makeClient('echo');
     await idle.client.disconnect();

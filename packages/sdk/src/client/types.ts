@@ -5,10 +5,11 @@
 import type { DeviceChangeReason } from '../audio/audio-graph.ts';
 import type { Level, PlaybackStats } from '../audio/worklet-messages.ts';
 import type { VoiceError } from '../errors.ts';
+import type { StorageFallback } from '../persistence/device-id.ts';
 import type { ServerMessage } from '../protocol/schemas.ts';
 import type { ConnectionState, DisconnectReason, TransportStats } from '../transport/voice-socket.ts';
 
-export type { DeviceChangeReason, DisconnectReason, Level, PlaybackStats, TransportStats };
+export type { DeviceChangeReason, DisconnectReason, Level, PlaybackStats, StorageFallback, TransportStats };
 
 /**
  * Where the client is: the transport's states, with one rule added: `connected` means the server confirmed the
@@ -72,6 +73,11 @@ export type VoiceClientEvents = {
   audioblocked: { resume: () => Promise<boolean> };
   /** A server text message the SDK does not know (status messages), parsed. */
   message: ServerMessage;
+  /**
+   * The generated device id (`apiKey` without `deviceId`) could not be kept in `storage` and lives in memory for
+   * this page only: the next visit will be a new device. `reason` says whether IndexedDB is missing or failed.
+   */
+  storagefallback: StorageFallback;
 };
 
 /** A snapshot of the call's figures (`client.stats`). */
