@@ -100,25 +100,15 @@ export function disconnectCall(page: Page): Promise<number> {
 }
 
 /**
- * Runs a real-time measurement again when it reports a capture hole (Chromium's fake device drops ~10 ms about
- * once in ten runs; shared/notes/toolchain.md §8), up to `attempts` runs. A second holed run is a finding, not
- * noise: the last result is returned as it is and the test's `holes === 0` assertion fails.
+ * Runs a real-time measurement a second time when it reports a capture hole (Chromium's fake device drops ~10 ms
+ * about once in ten runs; shared/notes/toolchain.md §8). A second holed run is a finding, not noise: its result is
+ * returned as it is and the test's `holes === 0` assertion fails.
  */
-export async function withHoleRetry<T extends { holes: number }>(
-  label: string,
-  run: (attempt: number) => Promise<T>,
-  attempts = 3,
-): Promise<T> {
-  let holed = 0;
-  let last: T | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    last = await run(attempt);
-    if (last.holes === 0) return last;
-    holed++;
-    console.log(
-      `${label}: run ${attempt} captured ${last.holes} hole(s) in the fake microphone's audio${holed < 2 ? '; running again' : ': a second holed run, failing'}`,
-    );
-    if (holed >= 2) break;
-  }
-  return last!;
+export async function withHoleRetry<T extends { holes: number }>(label: string, run: () => Promise<T>): Promise<T> {
+  const first = await run();
+  if (first.holes === 0) return first;
+  console.log(`${label}: run 1 captured ${first.holes} hole(s) in the fake microphone's audio; running again`);
+  const second = await run();
+  if (second.holes > 0) console.log(`${label}: run 2 captured ${second.holes} hole(s) too: failing`);
+  return second;
 }
