@@ -123,7 +123,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     const epoch = this.#epoch;
     if (this.#closing) await this.#closing;
     // disconnect() while the previous call was still being released cancels this one.
-    if (epoch !== this.#epoch) throw new VoiceError('ABORTED', 'disconnect() was called while connecting', { retryable: false });
+    if (epoch !== this.#epoch) throw aborted();
     this.#failure = undefined;
     this.#audioReady = false;
     this.#framesCaptured = 0;
@@ -145,12 +145,12 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     try {
       await Promise.all([this.#socket.connect(), audio]);
     } catch (error) {
-      const failure = isVoiceError(error) ? error : new VoiceError('AUDIO_CONTEXT_FAILED', String(error), { cause: error });
+      const failure = asVoiceError(error);
       this.#fail(failure);
       await this.#closing;
       throw failure;
     }
-    if (this.#graph !== graph) throw new VoiceError('ABORTED', 'disconnect() was called while connecting', { retryable: false });
+    if (this.#graph !== graph) throw aborted();
     this.#audioReady = true;
     this.#syncState();
     this.emit('connected', { sessionId: this.sessionId });
@@ -267,7 +267,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
 
   /** Nothing was started yet (no AudioContext, no Web Audio): reported like any failed call. */
   #failBeforeStart(error: unknown): VoiceError {
-    const failure = isVoiceError(error) ? error : new VoiceError('AUDIO_CONTEXT_FAILED', String(error), { cause: error });
+    const failure = asVoiceError(error);
     this.emit('error', failure);
     this.#setState('error');
     this.emit('disconnected', { reason: 'error', error: failure });
@@ -310,6 +310,16 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     this.#state = state;
     this.emit('statechange', { state, previous });
   }
+}
+
+/** `connect()` cancelled by `disconnect()`; the protocol table makes `ABORTED` final. */
+function aborted(): VoiceError {
+  return new VoiceError('ABORTED', 'disconnect() was called while connecting');
+}
+
+/** The transport only ever rejects with a `VoiceError`, so anything else came from starting the audio. */
+function asVoiceError(error: unknown): VoiceError {
+  return isVoiceError(error) ? error : new VoiceError('AUDIO_CONTEXT_FAILED', String(error), { cause: error });
 }
 
 function isLive(state: VoiceClientState): boolean {
