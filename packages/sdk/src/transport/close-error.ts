@@ -21,6 +21,8 @@ export function errorForClose(code: number, reason: string, wasConnected: boolea
   }
   const suffix = reason ? `: ${reason}` : '';
   const name = CLOSE_CODES[code as CloseCode]?.name;
+  // Only the 4xxx codes are the server's own; a bare 1001 or 1011 may as well come from a proxy or the browser, so
+  // without the server's error frame it is reported as a loss (same advice, no claim about who closed).
   if (name && name in SOCKET_ERRORS && code >= 4000) {
     return new VoiceError(name, `The server closed the socket with ${code} (${name})${suffix}`, { closeCode: code });
   }
