@@ -8,6 +8,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { VoiceError } from '../../src/errors.ts';
 import { SOCKET_ERRORS } from '../../src/protocol/codes.ts';
+import { decideRetry } from '../../src/transport/retry-decision.ts';
 import { clientFor, concat, recordingWebSocket, uniqueDeviceId } from './helpers/client.ts';
 import { nextEvent, recordEvents } from './helpers/events.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
@@ -223,7 +224,12 @@ describe('socket error codes', () => {
   });
 
   test('every socket error code of the table has a retry decision the client follows', () => {
-    for (const [code, entry] of Object.entries(SOCKET_ERRORS)) expect(new VoiceError(code, code).retryable).toBe(entry.retry === 'retry');
+    // Through the decision VoiceSocket makes (decideRetry), with a policy that always retries: the table alone decides.
+    const always = () => 0;
+    for (const [code, entry] of Object.entries(SOCKET_ERRORS)) {
+      const error = new VoiceError(code, code, entry.close === null ? {} : { closeCode: entry.close });
+      expect(decideRetry(error, 1, always), code).toEqual(entry.retry === 'retry' ? { retry: true, delayMs: 0 } : { retry: false, error });
+    }
   });
 });
 
