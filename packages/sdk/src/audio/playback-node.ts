@@ -36,6 +36,7 @@ export class PlaybackNode {
   #nextFlushId = 1;
   /** The jitter buffer's latest figures (posted by the worklet a few times a second). */
   #stats: PlaybackStats | undefined;
+  #disposed = false;
 
   constructor(context: BaseAudioContext, options: PlaybackOptions, hooks: PlaybackNodeHooks) {
     this.#hooks = hooks;
@@ -61,6 +62,8 @@ export class PlaybackNode {
 
   /** Fades out within one render quantum and drops what is queued; resolves with the worklet's answer. */
   flush(): Promise<FlushResult> {
+    // The port is closed: nobody would ever answer.
+    if (this.#disposed) return Promise.resolve(this.#unanswered());
     const id = this.#nextFlushId++;
     return new Promise((resolve) => {
       this.#pendingFlushes.set(id, resolve);
@@ -69,13 +72,19 @@ export class PlaybackNode {
   }
 
   dispose(): void {
-    // A flush still waiting will never be answered: settle it with the last known position, nothing dropped.
-    for (const resolve of this.#pendingFlushes.values()) resolve({ playedSamples: this.#stats?.playedSamples ?? 0, droppedSamples: 0 });
+    this.#disposed = true;
+    // A flush still waiting will never be answered: settle it as one that found nothing.
+    for (const resolve of this.#pendingFlushes.values()) resolve(this.#unanswered());
     this.#pendingFlushes.clear();
     this.node.port.onmessage = null;
     this.node.onprocessorerror = null;
     this.node.port.close();
     this.node.disconnect();
+  }
+
+  /** A flush the worklet cannot answer: the last known position, nothing dropped. */
+  #unanswered(): FlushResult {
+    return { playedSamples: this.#stats?.playedSamples ?? 0, droppedSamples: 0 };
   }
 
   #post(command: PlaybackCommand, transfer: Transferable[] = []): void {
