@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/capture.worklet.ts?worklet-inline';
 import { CAPTURE_PROCESSOR, type CaptureEvent, type CaptureOptions } from '../../src/audio/worklet-messages.ts';
+import { gcd } from '../../src/dsp/sinc-filter.ts';
 import { db, fitSine, rms, sinadDb, zeroCrossingFrequency } from '../support/signal.ts';
 
 const WIRE_RATE = 16_000;
@@ -55,11 +56,8 @@ async function waitForFrames(capture: Capture, count: number): Promise<void> {
 
 /** 16 kHz samples the resampler makes from n inputs: floor((n·L − 1)/M) + 1 for the reduced ratio L/M. */
 function wireSamplesFor(inputFrames: number, rate: number): number {
-  const g = gcdOf(rate, WIRE_RATE);
+  const g = gcd(rate, WIRE_RATE);
   return Math.floor((inputFrames * (WIRE_RATE / g) - 1) / (rate / g)) + 1;
-}
-function gcdOf(a: number, b: number): number {
-  return b === 0 ? a : gcdOf(b, a % b);
 }
 
 interface OfflineRun {
