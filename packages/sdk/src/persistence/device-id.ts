@@ -21,6 +21,19 @@ export interface StorageFallback {
  */
 let pageDeviceId: string | undefined;
 
+/** An id, and why it lives in memory only when it does. */
+interface LoadedId {
+  id: string;
+  fallback?: StorageFallback;
+}
+
+/**
+ * The default store's read-or-create while it is in flight. Clients that ask at the same time share it: otherwise
+ * each reads "no id" from a new browser's store, creates its own and the last write wins, so two clients of one
+ * page would sign in as two devices. (Tabs can still race each other; only the page shares this.)
+ */
+let loading: Promise<LoadedId> | undefined;
+
 /**
  * Reads the device id from `storage` (default: the SDK's IndexedDB store), creating and saving one if there is none.
  * When the storage is missing or fails, the id comes from memory and `onFallback` says why.
@@ -28,20 +41,33 @@ let pageDeviceId: string | undefined;
 export async function loadDeviceId(
   options: { storage?: KeyValueStore; onFallback?: (fallback: StorageFallback) => void } = {},
 ): Promise<string> {
-  const storage = options.storage ?? indexedDbStore();
-  if (storage) {
-    try {
-      const stored = await storage.get(DEVICE_ID_KEY);
-      if (typeof stored === 'string' && stored.length > 0) return stored;
-      const created = crypto.randomUUID();
-      await storage.set(DEVICE_ID_KEY, created);
-      return created;
-    } catch (error) {
-      options.onFallback?.({ reason: 'storage-failed', error });
-    }
-  } else {
-    options.onFallback?.({ reason: 'indexeddb-unavailable' });
+  let load: Promise<LoadedId>;
+  if (options.storage) load = readOrCreate(options.storage);
+  else {
+    loading ??= readOrCreate(indexedDbStore()).finally(() => {
+      loading = undefined;
+    });
+    load = loading;
   }
+  const { id, fallback } = await load;
+  if (fallback) options.onFallback?.(fallback);
+  return id;
+}
+
+async function readOrCreate(storage: KeyValueStore | null): Promise<LoadedId> {
+  if (!storage) return { id: memoryId(), fallback: { reason: 'indexeddb-unavailable' } };
+  try {
+    const stored = await storage.get(DEVICE_ID_KEY);
+    if (typeof stored === 'string' && stored.length > 0) return { id: stored };
+    const created = crypto.randomUUID();
+    await storage.set(DEVICE_ID_KEY, created);
+    return { id: created };
+  } catch (error) {
+    return { id: memoryId(), fallback: { reason: 'storage-failed', error } };
+  }
+}
+
+function memoryId(): string {
   pageDeviceId ??= crypto.randomUUID();
   return pageDeviceId;
 }

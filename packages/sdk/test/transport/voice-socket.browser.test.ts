@@ -180,6 +180,13 @@ describe('device identity in the browser', () => {
     expect(fallbacks).toEqual([]);
   });
 
+  test('two clients asking at once in a new browser agree on one id', async () => {
+    await del(DEVICE_ID_KEY, store);
+    const ids = await Promise.all([client({ deviceId: undefined }).deviceId(), client({ deviceId: undefined }).deviceId()]);
+    expect(ids[0]).toBe(ids[1]);
+    expect(await get(DEVICE_ID_KEY, store)).toBe(ids[0]);
+  });
+
   test('IndexedDB unavailable (injected: the global hidden): memory fallback, announced by an event', async () => {
     const original = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
     Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
