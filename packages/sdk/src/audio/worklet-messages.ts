@@ -20,7 +20,7 @@ export interface Level {
 export interface CaptureOptions {
   /** Samples per outgoing frame at 16 kHz (320 = 20 ms). */
   frameSamples: number;
-  /** Period of `level` messages in ms (about 20–30 Hz). */
+  /** Period of `level` messages in ms (the processor posts at most 100 a second: one per 10 ms of audio). */
   levelIntervalMs: number;
   /** Start muted. */
   muted: boolean;
@@ -45,7 +45,7 @@ export interface PlaybackOptions {
   volume: number;
   /** Period of `level` and `stats` messages in ms (the processor posts at most 30 a second). */
   levelIntervalMs: number;
-  /** Jitter buffer tuning; every field has a default (`JITTER_BUFFER_DEFAULTS` in `dsp/jitter-buffer.ts`). */
+  /** Jitter buffer tuning; every field has a default (`JITTER_BUFFER_DEFAULTS` in `dsp/jitter-buffer-options.ts`). */
   jitterBuffer?: Partial<JitterBufferOptions>;
 }
 
