@@ -49,7 +49,10 @@ export type VoiceClientEvents = {
   error: VoiceError;
   /** The connection was lost (or an attempt failed); the next attempt starts after `delayMs`. */
   reconnecting: { attempt: number; delayMs: number; cause: VoiceError };
-  /** Connected again (a new server session); audio held during the outage has been sent. */
+  /**
+   * Connected again (a new server session); audio held during the outage has been sent. `attempts`: the `attempt` of
+   * the last `reconnecting` event; `outageMs`: from the loss to this confirmation.
+   */
   reconnected: { sessionId: string | undefined; attempts: number; outageMs: number };
   /**
    * The agent became audible: its first played sample above the silence threshold (silent audio, such as a

@@ -33,7 +33,10 @@ export type VoiceSocketEvents = {
   connected: { sessionId: string | undefined };
   /** A failed attempt or a lost connection; the next attempt starts after `delayMs`. Also between failed first attempts. */
   reconnecting: { attempt: number; delayMs: number; cause: VoiceError };
-  /** A confirmation after a loss: a new server session (`sessionId`), with the held audio already sent. */
+  /**
+   * A confirmation after a loss: a new server session (`sessionId`), with the held audio already sent. `attempts` is
+   * the `attempt` of the last `reconnecting` (it counts on across connections shorter than `minUptimeMs`).
+   */
   reconnected: { sessionId: string | undefined; attempts: number; outageMs: number };
   /** The terminal event: exactly once per `connect()`, whatever ends it. */
   disconnected: { reason: DisconnectReason; error?: VoiceError; closeCode?: number };
