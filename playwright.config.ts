@@ -7,7 +7,7 @@
  */
 import { defineConfig } from '@playwright/test';
 
-export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 5199);
+const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 5199);
 
 // Workers import the reference server from source; its `@savants/voice/protocol` import needs this condition.
 // Set here, in the parent, so every worker process inherits it.

@@ -103,11 +103,9 @@ try {
   const [, serverUrl] = await waitFor(server, 'server', /API base URL : (http:\/\/\S+)/, 15_000);
   const vite = start(
     'vite',
-    [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'vite.config.ts', '--port', values['demo-port'], '--strictPort'],
-    {
-      VITE_VOICE_SERVER_URL: serverUrl,
-      DEMO_PORT: values['demo-port'],
-    },
+    [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'vite.config.ts'],
+    // vite.config.ts takes its port from DEMO_PORT (strictly: a busy port fails instead of moving).
+    { VITE_VOICE_SERVER_URL: serverUrl, DEMO_PORT: values['demo-port'] },
   );
   const [pageUrl] = await waitFor(vite, 'vite', /http:\/\/127\.0\.0\.1:\d+\/?/, 60_000);
   console.log(
