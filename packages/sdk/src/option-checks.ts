@@ -32,12 +32,8 @@ export function numberOption(options: VoiceClientOptions, name: NumberOption, mi
 
 /** `options[name]`, or its default when undefined, if it is a boolean. */
 export function flagOption(options: VoiceClientOptions, name: FlagOption): boolean {
-  return flag(name, options[name], DEFAULTS[name]);
-}
-
-/** `fallback` when `value` is undefined, else `value` if it is a boolean. */
-function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
+  const value = options[name];
+  if (value === undefined) return DEFAULTS[name];
   if (typeof value !== 'boolean') throw invalidOption(`${name} must be true or false, got ${String(value)}`);
   return value;
 }
