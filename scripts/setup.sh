@@ -9,7 +9,8 @@ WANT_BROWSER=1
 
 have_chromium() {
   [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ] && return 0
-  [ -x /usr/bin/chromium ] || [ -x /usr/lib/chromium/chromium ]
+  # The same candidates as chromium.ts, which the tests launch.
+  [ -x /usr/bin/chromium ] || [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium-browser ]
 }
 if [ "$WANT_BROWSER" = 1 ] && ! have_chromium; then
   echo "setup: installing Debian chromium (no browser download)"
