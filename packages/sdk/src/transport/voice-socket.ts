@@ -403,7 +403,11 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
       return;
     }
     const error = errorForClose(code, reason, wasConnected, frameError);
-    if (wasConnected) this.#lostAt = this.#options.clock.now();
+    if (wasConnected) {
+      this.#lostAt = this.#options.clock.now();
+      // A connection that stayed up long enough starts the backoff again from its first step.
+      if (this.#lostAt - this.#connectedAt >= this.#options.minUptimeMs) this.#failures = 0;
+    }
     this.#attemptFailed(error);
   }
 
@@ -411,9 +415,6 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
 
   #attemptFailed(error: VoiceError): void {
     const clock = this.#options.clock;
-    // A connection that stayed up long enough starts the backoff again from its first step.
-    if (this.#wasConnected && this.#connectedAt > 0 && this.#lostAt - this.#connectedAt >= this.#options.minUptimeMs) this.#failures = 0;
-    this.#connectedAt = 0;
     const decision = decideRetry(error, this.#failures + 1, this.#options.reconnect);
     if (!decision.retry) {
       this.#end('error', decision.error, error.closeCode);
