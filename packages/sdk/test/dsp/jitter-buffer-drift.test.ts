@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
+import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
+import { INT16_SCALE } from '../../src/dsp/pcm.ts';
 import { type Arrival, play, RATE } from '../support/jitter-driver.ts';
 import { seededRandom } from '../support/signal.ts';
 
-const SILENCE = Math.floor(0.002 * 32_768);
+/** The buffer's silence threshold in Int16 steps: a slip may land only where every sample is at or below it. */
+const SILENCE = Math.floor(JITTER_BUFFER_DEFAULTS.silenceThreshold * INT16_SCALE);
 
 /** Speech-like: 120–400 ms of a 200 Hz buzz, then 40–200 ms of ±1 LSB; never exactly 0. */
 function monologue(seconds: number, seed: number): Int16Array {

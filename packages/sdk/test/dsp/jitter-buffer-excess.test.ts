@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats, zeroJitterStats } from '../../src/dsp/jitter-buffer-options.ts';
+import { INT16_SCALE } from '../../src/dsp/pcm.ts';
 import { type Arrival, maxEdgeStep, play, RATE, toneInt16 } from '../support/jitter-driver.ts';
 
-const SILENCE = Math.floor(JITTER_BUFFER_DEFAULTS.silenceThreshold * 32_768);
+const SILENCE = Math.floor(JITTER_BUFFER_DEFAULTS.silenceThreshold * INT16_SCALE);
 const CHUNK = 320; // 20 ms frames, as the loopback agent sends them
 
 /** `cycles` × (1 s of tone, then `pauseMs` of ±1 LSB silence): a talker with long silences between phrases. */
