@@ -99,12 +99,12 @@ export class AudioContextKeeper {
   }
 
   /** Retries now; call it from a click handler of your own (what the `audioblocked` event's `resume` does). */
-  async resumeFromGesture(): Promise<boolean> {
+  resumeFromGesture(): Promise<boolean> {
     this.#cancelGestureWait?.();
     this.#cancelGestureWait = undefined;
-    // resume() must be called synchronously inside the gesture, before any await.
-    const resumed = this.#context.resume().catch(() => undefined);
-    await resumed;
+    // resume() must be called synchronously inside the gesture, before any await. Its promise is not awaited: called
+    // outside a gesture it stays pending for ever; ensureRunning waits for the state with a timeout instead.
+    this.#context.resume().catch(() => undefined);
     return this.ensureRunning();
   }
 
@@ -117,9 +117,12 @@ export class AudioContextKeeper {
   }
 
   #markBlocked(): void {
+    // Re-armed after a resumeFromGesture() that did not get the context running (it cancelled the wait).
+    if (!this.#cancelGestureWait && typeof document !== 'undefined') {
+      this.#cancelGestureWait = onNextUserGesture(() => void this.resumeFromGesture());
+    }
     if (this.#blocked) return;
     this.#blocked = true;
-    if (typeof document !== 'undefined') this.#cancelGestureWait = onNextUserGesture(() => void this.resumeFromGesture());
     this.#hooks.onBlocked();
   }
 

@@ -101,6 +101,29 @@ describe('AudioContextKeeper when the autoplay policy blocks', () => {
   });
 });
 
+describe('AudioContextKeeper.resumeFromGesture called outside a gesture', () => {
+  it('resolves false after the timeout instead of hanging on the pending resume(), and still resumes on the next gesture', async () => {
+    const context = new BlockedContext();
+    const calls: string[] = [];
+    const keeper = new AudioContextKeeper(
+      context as unknown as AudioContext,
+      { onBlocked: () => calls.push('blocked'), onRunning: () => calls.push('running') },
+      50,
+    );
+    expect(await keeper.ensureRunning()).toBe(false);
+    // What resumeAudio() from a timer or a network callback does: no user activation, so resume() never settles.
+    expect(await keeper.resumeFromGesture()).toBe(false);
+    expect(keeper.blocked).toBe(true);
+    expect(calls).toEqual(['blocked']);
+    // The failed attempt cancelled the wait for a gesture; it must have been armed again.
+    context.allowNextResume();
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    await expect.poll(() => calls).toEqual(['blocked', 'running']);
+    expect(keeper.blocked).toBe(false);
+    keeper.dispose();
+  });
+});
+
 describe('onNextUserGesture', () => {
   it('fires once, on the first gesture only', () => {
     const target = new EventTarget();
