@@ -6,7 +6,7 @@
  */
 import { JitterBuffer } from '../packages/sdk/src/dsp/index.ts';
 import type { JitterBufferStats } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
-import { POSITION_STEP, type Run, simulate } from './jitter-simulation.ts';
+import { median, POSITION_STEP, type Run, simulate } from './jitter-simulation.ts';
 import { generateStream, type StreamSpec, type Trace } from './traces.ts';
 
 const SEEDS = [1, 2, 3];
@@ -56,12 +56,6 @@ function delays(trace: Trace, run: Run): Array<[number, number]> {
     if (!Number.isNaN(at)) out.push([at, at - sendOf[k]!]);
   }
   return out;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 interface Figures {

@@ -172,7 +172,8 @@ export function driftMs(trace: Trace, run: Run, warmupMs: number): number {
   return median(late) - median(early);
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper of the two middle ones); NaN for none. Sorts `values` in place. */
+export function median(values: number[]): number {
   return percentile(
     values.sort((a, b) => a - b),
     0.5,
