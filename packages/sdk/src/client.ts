@@ -205,8 +205,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   /** Plays to another output device ('' = the system default). Rejects with `OUTPUT_DEVICE_FAILED` where unsupported. */
   async setOutputDevice(deviceId: string): Promise<void> {
     if (this.#graph) await this.#graph.setOutputDevice(deviceId);
-    else if (!canSelectOutputDevice())
-      throw new VoiceError('OUTPUT_DEVICE_FAILED', 'This browser cannot choose the output device.', { retryable: false });
+    else if (!canSelectOutputDevice()) throw new VoiceError('OUTPUT_DEVICE_FAILED', 'This browser cannot choose the output device.');
     this.#audioOptions.outputDeviceId = deviceId;
   }
 

@@ -62,6 +62,6 @@ export class CaptureNode {
   };
 
   readonly #onProcessorError = (): void => {
-    this.#hooks.onError(new VoiceError('WORKLET_FAILED', 'The capture worklet stopped with an error.', { retryable: false }));
+    this.#hooks.onError(new VoiceError('WORKLET_FAILED', 'The capture worklet stopped with an error.'));
   };
 }

@@ -15,7 +15,6 @@ const NOT_FOUND = new Set(['NotFoundError', 'DevicesNotFoundError', 'Overconstra
 export function noGetUserMedia(cause?: unknown): VoiceError {
   return new VoiceError('UNSUPPORTED_BROWSER', 'navigator.mediaDevices.getUserMedia is missing (insecure context or old browser).', {
     cause,
-    retryable: false,
   });
 }
 
@@ -29,12 +28,10 @@ export function toMicrophoneError(error: unknown): VoiceError {
   const name = named?.name ?? '';
   const detail = named ? `${named.name}: ${named.message}` : String(error);
   // OverconstrainedError: the requested deviceId is gone, which for the user is "that microphone is not there".
-  if (DENIED.has(name))
-    return new VoiceError('MIC_PERMISSION_DENIED', `Microphone access was refused (${detail}).`, { cause: error, retryable: false });
-  if (NOT_FOUND.has(name))
-    return new VoiceError('MIC_NOT_FOUND', `No usable microphone was found (${detail}).`, { cause: error, retryable: false });
+  if (DENIED.has(name)) return new VoiceError('MIC_PERMISSION_DENIED', `Microphone access was refused (${detail}).`, { cause: error });
+  if (NOT_FOUND.has(name)) return new VoiceError('MIC_NOT_FOUND', `No usable microphone was found (${detail}).`, { cause: error });
   if (name === 'TypeError' && !hasGetUserMedia()) return noGetUserMedia(error);
-  return new VoiceError('MIC_IN_USE', `The microphone could not be opened (${detail}).`, { cause: error, retryable: false });
+  return new VoiceError('MIC_IN_USE', `The microphone could not be opened (${detail}).`, { cause: error });
 }
 
 /** DOMException is an Error in current browsers, but not in every embedded webview: check the shape. */

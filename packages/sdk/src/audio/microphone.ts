@@ -135,9 +135,7 @@ export class Microphone {
     // The default device is whatever the OS now offers; if there is none, getUserMedia says so.
     this.setDevice(undefined).catch((cause: unknown) => {
       if (this.#closed) return;
-      this.#hooks.onError(
-        new VoiceError('MIC_ENDED', 'The microphone went away and no other one could be opened.', { cause, retryable: false }),
-      );
+      this.#hooks.onError(new VoiceError('MIC_ENDED', 'The microphone went away and no other one could be opened.', { cause }));
     });
   };
 }

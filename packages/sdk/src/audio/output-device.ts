@@ -22,16 +22,13 @@ export function canSelectOutputDevice(): boolean {
 /** Routes the context to `deviceId` ('' = the system default). Rejects with OUTPUT_DEVICE_FAILED. */
 export async function setOutputDevice(context: AudioContext, deviceId: string): Promise<void> {
   if (!hasSetSinkId(context)) {
-    throw new VoiceError('OUTPUT_DEVICE_FAILED', 'This browser cannot choose the output device (no AudioContext.setSinkId).', {
-      retryable: false,
-    });
+    throw new VoiceError('OUTPUT_DEVICE_FAILED', 'This browser cannot choose the output device (no AudioContext.setSinkId).');
   }
   try {
     await context.setSinkId(deviceId);
   } catch (cause) {
     throw new VoiceError('OUTPUT_DEVICE_FAILED', `The output device ${JSON.stringify(deviceId)} could not be selected: ${String(cause)}`, {
       cause,
-      retryable: false,
     });
   }
 }

@@ -115,6 +115,6 @@ export class PlaybackNode {
   };
 
   readonly #onProcessorError = (): void => {
-    this.#hooks.onError(new VoiceError('WORKLET_FAILED', 'The playback worklet stopped with an error.', { retryable: false }));
+    this.#hooks.onError(new VoiceError('WORKLET_FAILED', 'The playback worklet stopped with an error.'));
   };
 }

@@ -41,7 +41,6 @@ async function addModules(context: BaseAudioContext, workletBaseUrl: string | un
       : "the page's Content-Security-Policy may forbid blob: scripts; serve dist/worklets/ and set workletBaseUrl";
     throw new VoiceError('WORKLET_LOAD_FAILED', `The audio worklets could not be loaded (${String(cause)}): ${hint}.`, {
       cause,
-      retryable: false,
     });
   } finally {
     if (sources.revoke) for (const url of sources.urls) URL.revokeObjectURL(url);

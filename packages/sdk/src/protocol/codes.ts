@@ -110,6 +110,16 @@ export const CLIENT_FAILURES = {
   /** The app hung up, or the policy gave up. */
   ABORTED: 'stop',
   RECONNECT_EXHAUSTED: 'stop',
+  /** Microphone, speaker and Web Audio failures: a new token or socket cannot fix them; the user or the app must act. */
+  MIC_PERMISSION_DENIED: 'stop',
+  MIC_NOT_FOUND: 'stop',
+  MIC_IN_USE: 'stop',
+  MIC_ENDED: 'stop',
+  AUDIO_CONTEXT_FAILED: 'stop',
+  AUDIO_BLOCKED: 'stop',
+  WORKLET_LOAD_FAILED: 'stop',
+  WORKLET_FAILED: 'stop',
+  OUTPUT_DEVICE_FAILED: 'stop',
 } as const satisfies Record<string, RetryAdvice>;
 export type ClientFailureCode = keyof typeof CLIENT_FAILURES;
 
