@@ -170,7 +170,11 @@ export interface AudioOptions {
   muted?: boolean;
   /** Duration of each outgoing audio frame, 10 to 100 ms (20 ms = 640 bytes). @default 20 */
   frameDurationMs?: number;
-  /** Period of `level` events and of jitter-buffer stats, in ms. @default 50 */
+  /**
+   * Period of `level` events and of jitter-buffer stats, in ms. The worklets cap the rate whatever is asked: microphone
+   * levels at 100 per second, agent levels and stats at 30 per second (a message per render quantum would flood the page).
+   * @default 50
+   */
   levelIntervalMs?: number;
   /**
    * Where self-hosted copies of `dist/worklets/capture.worklet.js` and `playback.worklet.js` are served from.
