@@ -76,15 +76,21 @@ class BlockedContext extends EventTarget {
   }
 }
 
+/** A keeper over a context the autoplay policy blocks, recording its blocked/running callbacks (50 ms resume timeout). */
+function blockedKeeper() {
+  const context = new BlockedContext();
+  const calls: string[] = [];
+  const keeper = new AudioContextKeeper(
+    context as unknown as AudioContext,
+    { onBlocked: () => calls.push('blocked'), onRunning: () => calls.push('running') },
+    50,
+  );
+  return { context, calls, keeper };
+}
+
 describe('AudioContextKeeper when the autoplay policy blocks', () => {
   it('reports blocked once, then resumes inside the next gesture in the page and reports running', async () => {
-    const context = new BlockedContext();
-    const calls: string[] = [];
-    const keeper = new AudioContextKeeper(
-      context as unknown as AudioContext,
-      { onBlocked: () => calls.push('blocked'), onRunning: () => calls.push('running') },
-      50,
-    );
+    const { context, calls, keeper } = blockedKeeper();
     expect(await keeper.ensureRunning()).toBe(false);
     expect(await keeper.ensureRunning()).toBe(false);
     expect(calls).toEqual(['blocked']);
@@ -103,13 +109,7 @@ describe('AudioContextKeeper when the autoplay policy blocks', () => {
 
 describe('AudioContextKeeper.resumeFromGesture called outside a gesture', () => {
   it('resolves false after the timeout instead of hanging on the pending resume(), and still resumes on the next gesture', async () => {
-    const context = new BlockedContext();
-    const calls: string[] = [];
-    const keeper = new AudioContextKeeper(
-      context as unknown as AudioContext,
-      { onBlocked: () => calls.push('blocked'), onRunning: () => calls.push('running') },
-      50,
-    );
+    const { context, calls, keeper } = blockedKeeper();
     expect(await keeper.ensureRunning()).toBe(false);
     // What resumeAudio() from a timer or a network callback does: no user activation, so resume() never settles.
     expect(await keeper.resumeFromGesture()).toBe(false);
