@@ -1,7 +1,7 @@
 /**
  * The published artifact works where users put it (issue 6):
- *  (a) `pnpm pack` → installed (offline, from the local store) into a fresh Vite app → type-checked by a consumer
- *      tsconfig with skipLibCheck off → built → served → in Chromium a VoiceClient connects to the reference server
+ *  (a) `pnpm pack` → installed (with its pinned dependencies from the registry) into a fresh Vite app → type-checked
+ *      by a consumer tsconfig with skipLibCheck off → built → served → in Chromium a VoiceClient connects to the reference server
  *      (both worklets load from the default inlined Blob URLs) and disconnects;
  *  (b) a plain HTML page with `<script src="…/savants-voice.iife.js">` does the same through the `SavantsVoice` global.
  */
@@ -92,8 +92,10 @@ test('the packed tarball installs into a fresh Vite app, type-checks, builds and
     writeFileSync(path.join(app, 'src/main.ts'), APP_MAIN);
     cpSync(path.join(pagesDir, 'smoke.mjs'), path.join(app, 'src/smoke.mjs'));
 
-    // Offline: only what the workspace install already put in the store (zod, idb-keyval) plus the tarball.
-    run('pnpm', ['install', '--offline', '--reporter=silent'], app);
+    // An ordinary install, as a user's would be: the tarball plus its pinned dependencies (zod, idb-keyval) from the
+    // registry. Never `--offline`: a `--frozen-lockfile` workspace install leaves no metadata in pnpm's cache, so an
+    // offline install passes only on machines whose caches happen to be full (issue 12).
+    run('pnpm', ['install', '--reporter=silent'], app);
     // The types as a consumer sees them: the tarball's .d.ts files, zod's and idb-keyval's, none skipped.
     run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
     await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } });
