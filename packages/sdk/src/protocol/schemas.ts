@@ -65,7 +65,7 @@ export const ErrorFrameSchema = z.looseObject({
   type: z.literal('error'),
   error: z.pipe(
     z.optional(z.unknown()),
-    z.transform((raw) => {
+    z.transform((raw): { code: string; message: string; details?: Record<string, unknown>; timestamp?: string } => {
       const e = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
       const code = typeof e.code === 'string' && e.code.length > 0 ? e.code : 'PROTOCOL_ERROR';
       const message =
@@ -75,7 +75,7 @@ export const ErrorFrameSchema = z.looseObject({
           ? (e.details as Record<string, unknown>)
           : undefined;
       const timestamp = typeof e.timestamp === 'string' ? e.timestamp : undefined;
-      return { ...e, code, message, details, timestamp };
+      return { ...e, code, message, ...(details ? { details } : {}), ...(timestamp === undefined ? {} : { timestamp }) };
     }),
   ),
 });

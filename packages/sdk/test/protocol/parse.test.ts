@@ -32,7 +32,7 @@ describe('parseServerText', () => {
     });
     expect(parseServerText('{"type":"error","error":{"code":"TOKEN_EXPIRED","details":"x"}}')).toMatchObject({
       kind: 'error',
-      message: { error: { code: 'TOKEN_EXPIRED', message: '', details: undefined } },
+      message: { error: { code: 'TOKEN_EXPIRED', message: '' } },
     });
   });
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { VoiceError } from '../../src/errors.ts';
-import type { WebSocketConstructor, WebSocketLike } from '../../src/options.ts';
+import type { WebSocketConstructor } from '../../src/options.ts';
 import { clientFor, recordingWebSocket } from './helpers/client.ts';
 import { recordEvents } from './helpers/events.ts';
 import { createVoiceServer, serverIdle, silentLogger, type VoiceServer } from './helpers/server.ts';
@@ -34,7 +34,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
  * (no close), the way a server that forgets to close would behave.
  */
 function scriptedSocket(frames: string[]): WebSocketConstructor {
-  return class Scripted extends EventTarget implements WebSocketLike {
+  return class Scripted extends EventTarget {
     binaryType = 'arraybuffer' as BinaryType;
     readyState = 0;
     bufferedAmount = 0;
