@@ -97,8 +97,12 @@ export class AudioGraph {
   async #start(): Promise<void> {
     const running = this.#keeper.ensureRunning();
     const options = this.#options;
-    // Worklets and getUserMedia in parallel: both take hundreds of ms on a cold start.
-    const [worklets, stream] = await Promise.allSettled([loadWorklets(this.context, options.workletBaseUrl), this.#openChosenMicrophone()]);
+    // Worklets and getUserMedia in parallel: both take hundreds of ms on a cold start. The worklet nodes are built
+    // as soon as their modules load, so an open microphone is wired at once: its audio is lost until it is.
+    const nodes = loadWorklets(this.context, options.workletBaseUrl).then(() => {
+      if (!this.#closed) this.#buildNodes();
+    });
+    const [worklets, stream] = await Promise.allSettled([nodes, this.#openChosenMicrophone()]);
     if (this.#closed || worklets.status === 'rejected' || stream.status === 'rejected') {
       if (stream.status === 'fulfilled') for (const track of stream.value.getTracks()) track.stop();
       await this.close();
@@ -107,7 +111,7 @@ export class AudioGraph {
       return;
     }
     try {
-      this.#buildGraph(stream.value);
+      this.#attachMicrophone(stream.value);
     } catch (error) {
       await this.close();
       throw error;
@@ -142,7 +146,7 @@ export class AudioGraph {
     return stream;
   }
 
-  #buildGraph(stream: MediaStream): void {
+  #buildNodes(): void {
     const options = this.#options;
     const hooks = this.#hooks;
     this.#capture = new CaptureNode(
@@ -169,7 +173,13 @@ export class AudioGraph {
       },
     );
     this.#playback.node.connect(this.context.destination);
-    this.#microphone = Microphone.fromStream(this.context, this.#capture.node, options, stream, {
+  }
+
+  #attachMicrophone(stream: MediaStream): void {
+    const hooks = this.#hooks;
+    const capture = this.#capture;
+    if (!capture) throw new Error('the capture node is built before the microphone is attached');
+    this.#microphone = Microphone.fromStream(this.context, capture.node, this.#options, stream, {
       onEnded: (deviceId) => hooks.onDeviceChange('input-ended', deviceId),
       onSwitched: (deviceId) => {
         this.#micLost = false;
