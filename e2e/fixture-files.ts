@@ -26,6 +26,11 @@ export const FIXTURES = {
    * instead of digital silence, so the echo's pre-roll is audible and the start of its turn shows in the output.
    */
   utteranceAfterNoise: () => concat(FIXTURE_RATE, quietNoise(FIXTURE_RATE, LEAD_IN_SECONDS, -45), utterance(FIXTURE_RATE, 1.2, 0.6), 4),
+  /**
+   * Start of speech: a 200 Hz → 6 kHz chirp from the very first sample (no lead-in: the user speaks as they click),
+   * so any stretch of its start that never reached the server shows as an offset in cross-correlation.
+   */
+  chirpAtOnce: () => concat(FIXTURE_RATE, sweep(FIXTURE_RATE, 200, 6000, 1, TONE_AMPLITUDE), 1.5),
   /** Tests 5 and 8: a long 440 Hz tone (played in a loop). */
   tone440: () => concat(FIXTURE_RATE, tone(FIXTURE_RATE, 440, 20, TONE_AMPLITUDE), 0.5),
 } as const;

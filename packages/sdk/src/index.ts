@@ -17,7 +17,7 @@ export type {
   VoiceClientState,
   VoiceClientStats,
 } from './client/types.ts';
-export { VoiceClient } from './client.ts';
+export { type ConnectOptions, VoiceClient } from './client.ts';
 export { CLIENT_ERROR_CODES, type ClientErrorCode, isVoiceError, VoiceError, type VoiceErrorCode, type VoiceErrorInit } from './errors.ts';
 export { TypedEventTarget } from './events.ts';
 export {

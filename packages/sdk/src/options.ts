@@ -63,7 +63,8 @@ export type TokenCallback = (context: { signal: AbortSignal }) => Promise<string
  * @param attempt the attempt about to be made, from 1; it starts again at 1 once a connection stayed up
  *   {@link ConnectionOptions.minUptimeMs}.
  * @param lastError why the previous attempt failed or the connection was lost.
- * @returns the delay in ms before the attempt, or `null` to give up.
+ * @returns the delay in ms before the attempt, or `null` to give up. A policy that throws, or returns anything but a
+ *   finite number ≥ 0, gives up too (with the failure that asked it).
  */
 export type ReconnectPolicy = (attempt: number, lastError: VoiceError) => number | null;
 
@@ -135,8 +136,9 @@ export interface ConnectionOptions {
    */
   maxBufferedAmountMs?: number;
   /**
-   * Microphone audio kept while reconnecting, in ms, sent in order once the next connection is confirmed; the oldest
-   * is dropped (and counted) beyond it. `0` drops audio while disconnected.
+   * Microphone audio kept until the server confirms, in ms: while the first connection is being made (so the first
+   * words are not lost) and while reconnecting. It is sent in order, at once, right after the confirmation; the
+   * oldest is dropped (and counted) beyond it. `0` drops audio until confirmed.
    * @default 2000
    */
   reconnectBufferMs?: number;

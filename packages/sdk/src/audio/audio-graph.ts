@@ -66,6 +66,8 @@ export class AudioGraph {
   #micLost = false;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Settles when `start()` has built the graph (or failed): a device switch asked for meanwhile waits for it. */
+  #started: Promise<void> | undefined;
 
   /**
    * Creates the AudioContext synchronously, so a call from a click handler creates it inside the gesture and the
@@ -87,14 +89,20 @@ export class AudioGraph {
    * context was asked to run (a blocked context is reported through `onBlocked`, not as a failure). Rejects with a
    * VoiceError; the graph is then closed.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
     const running = this.#keeper.ensureRunning();
     const options = this.#options;
-    // Worklets and getUserMedia in parallel: both take hundreds of ms on a cold start.
-    const [worklets, stream] = await Promise.allSettled([
-      loadWorklets(this.context, options.workletBaseUrl),
-      openMicrophoneStream(options, options.inputDeviceId),
-    ]);
+    // Worklets and getUserMedia in parallel: both take hundreds of ms on a cold start. The worklet nodes are built
+    // as soon as their modules load, so an open microphone is wired at once: its audio is lost until it is.
+    const nodes = loadWorklets(this.context, options.workletBaseUrl).then(() => {
+      if (!this.#closed) this.#buildNodes();
+    });
+    const [worklets, stream] = await Promise.allSettled([nodes, this.#openChosenMicrophone()]);
     if (this.#closed || worklets.status === 'rejected' || stream.status === 'rejected') {
       if (stream.status === 'fulfilled') for (const track of stream.value.getTracks()) track.stop();
       await this.close();
@@ -103,16 +111,42 @@ export class AudioGraph {
       return;
     }
     try {
-      this.#buildGraph(stream.value);
-      if (options.outputDeviceId) await setOutputDevice(this.context, options.outputDeviceId);
+      this.#attachMicrophone(stream.value);
     } catch (error) {
       await this.close();
       throw error;
     }
+    if (options.outputDeviceId) {
+      // A chosen speaker that is gone (or a browser that cannot choose) leaves the call on the default output.
+      await setOutputDevice(this.context, options.outputDeviceId).catch(() => {
+        options.outputDeviceId = undefined;
+        if (!this.#closed) this.#hooks.onDeviceChange('output', undefined);
+      });
+    }
     await running;
   }
 
-  #buildGraph(stream: MediaStream): void {
+  /**
+   * The chosen microphone, or the default one when the chosen device is not there (apps keep device choices across
+   * visits, and devices come and go): the call goes on, and `onDeviceChange('input', …)` says which one is in use.
+   */
+  async #openChosenMicrophone(): Promise<MediaStream> {
+    const chosen = this.#options.inputDeviceId;
+    try {
+      return await openMicrophoneStream(this.#options, chosen);
+    } catch (error) {
+      if (!chosen || (error as VoiceError).code !== 'MIC_NOT_FOUND') throw error;
+    }
+    const stream = await openMicrophoneStream(this.#options, undefined);
+    this.#options.inputDeviceId = undefined;
+    const deviceId = stream.getAudioTracks()[0]?.getSettings().deviceId;
+    queueMicrotask(() => {
+      if (!this.#closed) this.#hooks.onDeviceChange('input', deviceId);
+    });
+    return stream;
+  }
+
+  #buildNodes(): void {
     const options = this.#options;
     const hooks = this.#hooks;
     this.#capture = new CaptureNode(
@@ -139,7 +173,13 @@ export class AudioGraph {
       },
     );
     this.#playback.node.connect(this.context.destination);
-    this.#microphone = Microphone.fromStream(this.context, this.#capture.node, options, stream, {
+  }
+
+  #attachMicrophone(stream: MediaStream): void {
+    const hooks = this.#hooks;
+    const capture = this.#capture;
+    if (!capture) throw new Error('the capture node is built before the microphone is attached');
+    this.#microphone = Microphone.fromStream(this.context, capture.node, this.#options, stream, {
       onEnded: (deviceId) => hooks.onDeviceChange('input-ended', deviceId),
       onSwitched: (deviceId) => {
         this.#micLost = false;
@@ -178,9 +218,19 @@ export class AudioGraph {
     return this.#playback ? this.#playback.flush() : Promise.resolve({ playedSamples: 0, droppedSamples: 0 });
   }
 
+  /**
+   * Switches the microphone; asked while `start()` is still opening one, it waits for it and then switches. Rejects
+   * with a MIC_* error, and then nothing changes (the previous device stays in use).
+   */
   async setInputDevice(deviceId: string | undefined): Promise<void> {
+    await this.#started?.catch(() => undefined);
+    // Not started, or closed: only the choice for start() changes (start() falls back to the default if it is gone).
+    if (!this.#microphone || this.#closed) {
+      this.#options.inputDeviceId = deviceId;
+      return;
+    }
+    await this.#microphone.setDevice(deviceId);
     this.#options.inputDeviceId = deviceId;
-    await this.#microphone?.setDevice(deviceId);
   }
 
   async setOutputDevice(deviceId: string): Promise<void> {

@@ -25,7 +25,9 @@ export interface MicrophoneHooks {
 /** Opens a microphone stream. Rejects with a VoiceError from the one mapping function. */
 export async function openMicrophoneStream(processing: VoiceProcessing, deviceId: string | undefined): Promise<MediaStream> {
   if (!hasGetUserMedia()) throw noGetUserMedia();
-  const audio: MediaTrackConstraints = { ...processing, channelCount: { ideal: 1 } };
+  // Only the constraints: the caller's object may carry every option of the client (volume, muted, …).
+  const { echoCancellation, noiseSuppression, autoGainControl } = processing;
+  const audio: MediaTrackConstraints = { echoCancellation, noiseSuppression, autoGainControl, channelCount: { ideal: 1 } };
   if (deviceId) audio.deviceId = { exact: deviceId };
   try {
     return await navigator.mediaDevices.getUserMedia({ audio, video: false });

@@ -43,7 +43,10 @@ export type VoiceClientEvents = {
   statechange: { state: VoiceClientState; previous: VoiceClientState };
   /** The call is up: the server confirmed and the microphone streams. */
   connected: { sessionId: string | undefined };
-  /** The terminal event, once per `connect()`, after every resource (microphone, AudioContext, socket) is released. */
+  /**
+   * The terminal event, once per call a `connect()` started (whatever ends it: `disconnect()`, the `signal`, the
+   * server, a failure), after every resource (microphone, AudioContext, socket) is released.
+   */
   disconnected: { reason: DisconnectReason; error?: VoiceError; closeCode?: number };
   /** Any failure: server error frames, protocol violations, microphone and audio failures, the one that ended the call. */
   error: VoiceError;
@@ -66,7 +69,8 @@ export type VoiceClientEvents = {
   level: LevelDetail;
   /**
    * `devices`: the system's device list changed; `input-ended`: the microphone went away (the default device is tried
-   * next); `input` / `output`: another microphone / speaker is now in use.
+   * next); `input` / `output`: another microphone / speaker is now in use, also the default one when the chosen
+   * device was missing at `connect()` (`deviceId` undefined: the system default).
    */
   devicechange: { reason: DeviceChangeReason; deviceId: string | undefined };
   /**

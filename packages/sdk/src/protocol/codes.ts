@@ -132,13 +132,14 @@ export function httpStatusAdvice(status: number): RetryAdvice {
 }
 
 /**
- * What to do after an error code: a server code (HTTP or socket), a client failure, or `HTTP_ERROR` with its
- * status. Unknown codes are passed on as retryable.
+ * What to do after an error code: a server code (HTTP or socket), a client failure, or a code the table does not
+ * know. An unknown code that came with an HTTP status (an app's `tokenUrl` answering 401 `{error:{code:"UNAUTHORIZED"}}`,
+ * or `HTTP_ERROR`) follows the status's advice; without a status it is passed on as retryable.
  */
 export function errorCodeAdvice(code: string, httpStatus?: number): RetryAdvice {
   if (code in SOCKET_ERRORS) return SOCKET_ERRORS[code as SocketErrorCode].retry;
   if (code in HTTP_ERRORS) return HTTP_ERRORS[code as HttpErrorCode].retry;
   if (code in CLIENT_FAILURES) return CLIENT_FAILURES[code as ClientFailureCode];
-  if (code === 'HTTP_ERROR' && httpStatus !== undefined) return httpStatusAdvice(httpStatus);
+  if (httpStatus !== undefined) return httpStatusAdvice(httpStatus);
   return 'retry';
 }

@@ -14,7 +14,14 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; e
  */
 export function decideRetry(error: VoiceError, attempt: number, policy: ReconnectPolicy): RetryDecision {
   if (!error.retryable) return { retry: false, error };
-  const delay = policy(attempt, error);
+  let delay: number | null;
+  try {
+    delay = policy(attempt, error);
+  } catch {
+    // An app's policy that throws must not leave the session stuck between attempts: it counts as giving up.
+    delay = null;
+  }
+  if (delay !== null && !(Number.isFinite(delay) && delay >= 0)) delay = null;
   if (delay === null) {
     if (attempt === 1) return { retry: false, error };
     return {

@@ -65,7 +65,7 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
   #timer: TimerHandle | undefined;
   /** Failed attempts in a row (reset once a connection stays up `minUptimeMs`). */
   #failures = 0;
-  /** Whether this session has been confirmed once: from then on, audio is held rather than dropped while away. */
+  /** Whether this session has been confirmed once: the next confirmation is then a `reconnected`. */
   #wasConnected = false;
   #connectedAt = 0;
   #lostAt = 0;
@@ -180,8 +180,9 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
    * WebSocket holds its own copy and the buffer may be reused; after `buffered`, the transport keeps a reference
    * until the frame is sent or dropped, so do not reuse it. (The `ws` package in Node may keep a view of a sent
    * buffer until it is flushed.)
-   * @returns `sent` (handed to the socket), `buffered` (waiting out backpressure, or held while reconnecting), or
-   *   `dropped` (not connected, invalid frame, or a reconnect buffer of 0); drops are counted in {@link stats}.
+   * @returns `sent` (handed to the socket), `buffered` (waiting out backpressure, or held until the next
+   *   confirmation: while connecting or reconnecting), or `dropped` (idle or ended, invalid frame, or a reconnect
+   *   buffer of 0); drops are counted in {@link stats}.
    */
   send(pcm: ArrayBuffer): SendResult {
     const dropped = this.#stats.droppedFrames;
@@ -190,8 +191,10 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
       return 'dropped';
     }
     if (this.#state === 'connected' && this.#socket?.readyState === OPEN) return this.#queue.send(pcm);
-    // Also while a closing socket's close event is still on its way: what would be sent into it is lost, so hold it.
-    if (this.#wasConnected && (RECONNECT_STATES.has(this.#state) || this.#state === 'connected')) {
+    // Before the first confirmation and while reconnecting: held (bounded by reconnectBufferMs) and sent in order
+    // right after the next confirmation, so the first words are not lost. Also while a closing socket's close event
+    // is still on its way: what would be sent into it is lost, so hold it.
+    if (RECONNECT_STATES.has(this.#state) || this.#state === 'connected') {
       const evicted = this.#held.push(pcm);
       if (evicted < 0) {
         dropped.reconnectOverflow++;
@@ -322,11 +325,20 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
         return;
       case 'error': {
         const { code, message, details } = text.message.error;
-        const error = new VoiceError(code, message, details ? { details } : {});
-        // An error that ends the socket (by the table, or any before the confirmation) is reported once, with its
-        // close code, by the close that follows: as the cause of `reconnecting`, or as the final error.
         const closes = SOCKET_ERRORS[code as SocketErrorCode]?.close;
-        if (this.#state !== 'connected' || (closes !== undefined && closes !== null)) this.#frameError = error;
+        if (this.#state !== 'connected') {
+          // Before the confirmation any error frame ends the attempt now: waiting for a close that may never come
+          // would only add the confirmation timeout. The close code is the one the table says follows the error.
+          const closeCode = typeof closes === 'number' ? closes : undefined;
+          this.#detachSocket(1000, 'error before confirmation');
+          this.#clearTimer();
+          this.#attemptFailed(new VoiceError(code, message, { ...(details ? { details } : {}), ...(closeCode ? { closeCode } : {}) }));
+          return;
+        }
+        const error = new VoiceError(code, message, details ? { details } : {});
+        // An error that ends the socket by the table is reported once, with its close code, by the close that
+        // follows: as the cause of `reconnecting`, or as the final error.
+        if (closes !== undefined && closes !== null) this.#frameError = error;
         else this.#report(error);
         return;
       }
@@ -431,8 +443,14 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     this.emit('reconnecting', { attempt, delayMs, cause: error });
   }
 
-  /** The terminal path: releases everything, then `statechange`, `error` (if new), `disconnected`, promise. */
+  /**
+   * The terminal path: releases everything and takes the pending promise first, so a listener that calls
+   * `connect()` starts a new session instead of getting this one's promise; then `statechange`, `error` (if new),
+   * `disconnected`, and the promise is rejected.
+   */
   #end(reason: DisconnectReason, error?: VoiceError, closeCode?: number): void {
+    const pending = this.#pending;
+    this.#pending = null;
     this.#clearTimer();
     this.#tokenAbort?.abort();
     this.#tokenAbort = null;
@@ -446,8 +464,6 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
     if (error) detail.error = error;
     if (closeCode !== undefined) detail.closeCode = closeCode;
     this.emit('disconnected', detail);
-    const pending = this.#pending;
-    this.#pending = null;
     pending?.reject(
       error ?? new VoiceError('ABORTED', reason === 'client' ? 'disconnect() was called while connecting' : 'The server ended the session'),
     );
