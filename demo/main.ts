@@ -93,7 +93,7 @@ function clientOptions(settings: DemoSettings): VoiceClientOptions {
     volume: Number(ui.volume.value),
     ...(ui.mic.value ? { inputDeviceId: ui.mic.value } : {}),
     ...(ui.speaker.value ? { outputDeviceId: ui.speaker.value } : {}),
-    // ?worklets=self: load the self-hosted worklet files (the strict-CSP path) instead of the inlined Blob URLs.
+    // ?worklets=self: load the self-hosted worklet files (the strict-CSP path) instead of the inlined data: URLs.
     ...(params.get('worklets') === 'self' ? { workletBaseUrl: '/sdk-dist/worklets/' } : {}),
   };
   if (settings.auth === 'tokenUrl') return { ...common, tokenUrl: settings.tokenUrl, wsUrl: socketUrl(settings) };

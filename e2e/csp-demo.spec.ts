@@ -4,7 +4,7 @@
  * production (vite build, as an app would ship it) and served with that header beside packages/sdk/dist, whose
  * self-hosted worklets `?worklets=self` points the client at (`workletBaseUrl: '/sdk-dist/worklets/'`). The call
  * connects, and nothing on the page trips the policy. Control: the same build without `?worklets=self` (the inlined
- * Blob URLs) ends in WORKLET_LOAD_FAILED. csp.spec.ts shows the same on a bare script-tag page, with the no-policy
+ * `data:` URLs) ends in WORKLET_LOAD_FAILED. csp.spec.ts shows the same on a bare script-tag page, with the no-policy
  * half of the control.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

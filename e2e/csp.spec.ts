@@ -1,7 +1,7 @@
 /**
- * Strict Content-Security-Policy (issue 6): a page served with `script-src 'self'; worker-src 'self'` (no `blob:`)
+ * Strict Content-Security-Policy (issue 6): a page served with `script-src 'self'; worker-src 'self'` (no `data:`)
  * loads the SDK's script-tag build and points `workletBaseUrl` at self-hosted copies of dist/worklets/*.js: the
- * call connects. As a control, the same page without `workletBaseUrl` (the default inlined Blob URLs) must fail
+ * call connects. As a control, the same page without `workletBaseUrl` (the default inlined `data:` URLs) must fail
  * with WORKLET_LOAD_FAILED under the policy, and connect without it: so the policy, and nothing else, is what the
  * self-hosted worklets get past. (Chromium refuses a worklet module as an opaque AbortError, with neither a
  * `securitypolicyviolation` event nor a console message, hence the second half of the control.)
@@ -45,18 +45,18 @@ test(`under "${CSP}", workletBaseUrl to self-hosted worklets connects`, async ()
   const result = await smokeIn(browser, pageUrl('&workletBaseUrl=/sdk/worklets/'));
   expect(result.error, JSON.stringify(result)).toBeUndefined();
   expect(result.connectedState).toBe('connected');
-  // Nothing else the SDK does (zod, Blob URLs, eval) trips the policy.
+  // Nothing else the SDK does (zod, data: URLs, eval) trips the policy.
   expect(result.violations).toEqual([]);
 });
 
-test(`control: under "${CSP}", the default Blob-URL worklets are refused with WORKLET_LOAD_FAILED`, async () => {
+test(`control: under "${CSP}", the default data:-URL worklets are refused with WORKLET_LOAD_FAILED`, async () => {
   const result = await smokeIn(browser, pageUrl());
   expect(result.error, JSON.stringify(result)).toMatchObject({ code: 'WORKLET_LOAD_FAILED', isVoiceError: true });
   expect(result.connectedState).toBeUndefined();
   expect(result.finalState).not.toBe('connected');
 });
 
-test('control: the same page without the policy connects with the default Blob-URL worklets', async () => {
+test('control: the same page without the policy connects with the default data:-URL worklets', async () => {
   const result = await smokeIn(browser, pageUrl('', openSite.url));
   expect(result.error, JSON.stringify(result)).toBeUndefined();
   expect(result.connectedState).toBe('connected');

@@ -2,7 +2,7 @@
  * The published artifact works where users put it (issue 6):
  *  (a) `pnpm pack` → installed (with its pinned dependencies from the registry) into a fresh Vite app → type-checked
  *      by a consumer tsconfig with skipLibCheck off → built → served → in Chromium a VoiceClient connects to the reference server
- *      (both worklets load from the default inlined Blob URLs) and disconnects;
+ *      (both worklets load from the default `data:` URLs, their chunk imported at connect()) and disconnects;
  *  (b) a plain HTML page with `<script src="…/savants-voice.iife.js">` does the same through the `SavantsVoice` global.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -136,8 +136,8 @@ export function installProbe(): void {
       const playback = [...probe.workletNodes].reverse().find((w) => w.name.startsWith('savants-playback') && w.node.context === context);
       const source = [...probe.sources].reverse().find((s) => s.context === context);
       if (!context || !playback || !source) throw new Error('no live call to tap');
-      const url = URL.createObjectURL(new Blob([tapSource], { type: 'text/javascript' }));
-      await context.audioWorklet.addModule(url);
+      // A data: URL as the SDK uses, not a Blob URL: WebKit can freeze in addModule() of a Blob URL (worklet-loader.ts).
+      await context.audioWorklet.addModule(`data:text/javascript;charset=utf-8,${encodeURIComponent(tapSource)}`);
       const capacity = Math.ceil((seconds * context.sampleRate) / 128) * 128;
       const make = () =>
         new NativeWorkletNode(context, 'e2e-tap', {

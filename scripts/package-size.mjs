@@ -19,7 +19,10 @@ export const gzipSize = (code) => gzipSync(code, { level: 9 }).length;
  * Every export of the entry is kept, so this is the cost of the whole entry, not of one import.
  * App mode, not lib mode: vite's lib mode leaves whitespace in `es` output (to keep `@__PURE__` annotations for
  * the next bundler), which would overstate what users ship.
- * @returns {Promise<{code: string, modules: {id: string, code: string}[]}>}
+ * A dynamic `import()` becomes a chunk of its own, as in the app: `first` is the entry chunk plus every chunk it
+ * imports statically (what a page downloads and parses when it imports the entry); `lazy` is everything reached only
+ * through a dynamic import (the worklet sources, fetched at the first `connect()`).
+ * @returns {Promise<{first: Part, lazy: Part}>} where Part = {code: string, gzip: number, modules: {id, code}[]}
  */
 export async function bundleEntry(entry, plugins = []) {
   const result = await build({
@@ -40,9 +43,23 @@ export async function bundleEntry(entry, plugins = []) {
     },
   });
   const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length} (a dynamic import splits the bundle)`);
-  const [chunk] = chunks;
-  return { code: chunk.code, modules: Object.entries(chunk.modules).map(([id, m]) => ({ id, code: m.code ?? '' })) };
+  const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const entryChunk = chunks.find((c) => c.isEntry);
+  if (!entryChunk) throw new Error(`${entry}: no entry chunk`);
+  const first = new Set();
+  const visit = (c) => {
+    if (first.has(c)) return;
+    first.add(c);
+    for (const name of c.imports) visit(byName.get(name));
+  };
+  visit(entryChunk);
+  const part = (list) => ({
+    // Each chunk is a file of its own: gzip them one by one, as a server sends them.
+    code: list.map((c) => c.code).join('\n'),
+    gzip: list.reduce((sum, c) => sum + gzipSize(c.code), 0),
+    modules: list.flatMap((c) => Object.entries(c.modules).map(([id, m]) => ({ id, code: m.code ?? '' }))),
+  });
+  return { first: part([...first]), lazy: part(chunks.filter((c) => !first.has(c))) };
 }
 
 /** Entries of the package, as an app imports them. `file` is under dist/. */
@@ -53,15 +70,49 @@ export const ENTRIES = [
   { name: 'IIFE', file: 'savants-voice.iife.js', bundled: false },
 ];
 
-/** @returns {Promise<{name: string, file: string, minified: number, gzip: number, code: string, modules: {id: string, code: string}[]}[]>} */
+/**
+ * Budgets in bytes, min+gzip (issue 12, "Size"), read strictly: 1 KB = 1,000 B.
+ *   first load: what a page parses before connect(): dist/index.js and all it imports statically, zod and idb-keyval
+ *   included; worklets: the chunk connect() imports; IIFE: the one script-tag file, worklets inlined.
+ */
+export const BUDGETS = { firstLoad: 18_000, worklets: 6_500, iife: 25_000 };
+
+/**
+ * @returns {Promise<{name: string, file: string, minified: number, gzip: number, code: string,
+ *   modules: {id: string, code: string}[], lazy?: {minified: number, gzip: number, code: string}}[]>}
+ *   `minified`/`gzip`/`code` are the first load; `lazy` what the entry loads later through `import()`.
+ */
 export async function measureEntries() {
   const rows = [];
   for (const entry of ENTRIES) {
     const file = path.join(dist, entry.file);
-    const { code, modules } = entry.bundled ? await bundleEntry(file) : { code: readFileSync(file, 'utf8'), modules: [] };
-    rows.push({ ...entry, minified: Buffer.byteLength(code), gzip: gzipSize(code), code, modules });
+    if (!entry.bundled) {
+      const code = readFileSync(file, 'utf8');
+      rows.push({ ...entry, minified: Buffer.byteLength(code), gzip: gzipSize(code), code, modules: [] });
+      continue;
+    }
+    const { first, lazy } = await bundleEntry(file);
+    rows.push({
+      ...entry,
+      minified: Buffer.byteLength(first.code),
+      gzip: first.gzip,
+      code: first.code,
+      modules: first.modules,
+      ...(lazy.code ? { lazy: { minified: Buffer.byteLength(lazy.code), gzip: lazy.gzip, code: lazy.code } } : {}),
+    });
   }
   return rows;
+}
+
+/** The three budgeted figures, from measureEntries() rows. */
+export function budgetFigures(rows) {
+  const client = rows.find((r) => r.name === '.');
+  const iife = rows.find((r) => r.name === 'IIFE');
+  return [
+    { what: 'ESM first load (index.js + static imports + zod + idb-keyval)', bytes: client.gzip, budget: BUDGETS.firstLoad },
+    { what: 'ESM worklet chunk (imported at connect())', bytes: client.lazy?.gzip ?? 0, budget: BUDGETS.worklets },
+    { what: 'IIFE (one file, worklets inlined)', bytes: iife.gzip, budget: BUDGETS.iife },
+  ];
 }
 
 /**
@@ -123,18 +174,36 @@ export function byLayer(rows) {
 }
 
 /**
- * An entry (default: the client) bundled from SOURCE, so the inlined worklets appear as modules of their own (in dist they are already
- * strings inside index.js). Used only for the breakdown; the budget is measured on dist.
+ * An entry (default: the client) bundled from SOURCE, so the worklets appear as modules of their own (in dist they
+ * are already strings). `part`: 'first' (first load) or 'lazy' (dynamic imports). Only for the breakdown; the
+ * budgets are measured on dist.
  */
-export async function sourceBreakdown(entry = 'src/index.ts') {
+export async function sourceBreakdown(entry = 'src/index.ts', part = 'first') {
   const { workletInline } = await import('../packages/sdk/tools/worklet-inline-plugin.ts');
-  const bundle = await bundleEntry(path.join(sdkDir, entry), [workletInline()]);
-  return breakdown(bundle, gzipSize(bundle.code));
+  const bundle = (await bundleEntry(path.join(sdkDir, entry), [workletInline()]))[part];
+  return breakdown(bundle, bundle.gzip);
+}
+
+/** One row per entry: first load, and what it imports later. */
+export function entryTable(rows) {
+  return rows.map((r) => ({
+    entry: r.name,
+    file: `dist/${r.file}`,
+    'first load min B': r.minified,
+    'first load min+gzip B': r.gzip,
+    'at connect() min+gzip B': r.lazy?.gzip ?? '',
+  }));
+}
+
+/** The three budgeted figures against their budgets. */
+export function budgetTable(rows) {
+  return budgetFigures(rows).map((f) => ({ 'min+gzip': f.what, B: f.bytes, 'budget B': f.budget, ok: f.bytes <= f.budget }));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await measureEntries();
-  console.table(rows.map((r) => ({ entry: r.name, file: `dist/${r.file}`, 'min B': r.minified, 'min+gzip B': r.gzip })));
+  console.table(entryTable(rows));
+  console.table(budgetTable(rows));
   if (process.argv.includes('--breakdown')) {
     for (const entry of ['src/index.ts', 'src/dsp/index.ts', 'src/protocol/index.ts']) {
       console.log(`\n${entry}, bundled from source:`);

@@ -45,7 +45,7 @@ export const CLIENT_ERROR_CODES = {
   AUDIO_CONTEXT_FAILED: 'AUDIO_CONTEXT_FAILED',
   /** The browser will not start audio without a user gesture. */
   AUDIO_BLOCKED: 'AUDIO_BLOCKED',
-  /** An AudioWorklet module could not be loaded (CSP without blob:, wrong workletBaseUrl). */
+  /** An AudioWorklet module could not be loaded (CSP without data:, wrong workletBaseUrl). */
   WORKLET_LOAD_FAILED: 'WORKLET_LOAD_FAILED',
   /** An audio worklet stopped with an error while running. */
   WORKLET_FAILED: 'WORKLET_FAILED',

@@ -180,9 +180,10 @@ export interface AudioOptions {
   levelIntervalMs?: number;
   /**
    * Where self-hosted copies of `dist/worklets/capture.worklet.js` and `playback.worklet.js` are served from.
-   * Without it the worklets load from Blob URLs built from code inlined in the SDK, which a Content-Security-Policy
-   * must allow (`script-src blob:`); with it, `script-src 'self'` is enough.
-   * @default undefined (inlined Blob URLs)
+   * Without it the worklets load from `data:` URLs built from code the SDK carries (the ESM build imports it at the
+   * first `connect()`), which a Content-Security-Policy must allow (`script-src data:`); with it, `script-src 'self'`
+   * is enough.
+   * @default undefined (inlined data: URLs)
    * @example `workletBaseUrl: '/static/savants-voice/worklets/'`
    */
   workletBaseUrl?: string;

@@ -1,22 +1,31 @@
 /**
- * Loads the two AudioWorklet modules into a context, once per context. By default from Blob URLs of the bundled
- * worklets inlined in the SDK, so a script tag needs no second file; with `workletBaseUrl`, from self-hosted copies
- * of `dist/worklets/*.worklet.js` instead, for pages whose Content-Security-Policy does not allow `blob:` scripts.
+ * Loads the two AudioWorklet modules into a context, once per context. By default from `data:` URLs of the bundled
+ * worklet sources, which the ESM build imports from a chunk of their own at the first call (the IIFE carries them
+ * inline), so a page needs no second file and no configuration; with `workletBaseUrl`, from self-hosted copies of
+ * `dist/worklets/*.worklet.js` instead, for pages whose Content-Security-Policy allows only `'self'` scripts.
+ *
+ * Why `data:` and not Blob URLs: in WebKit (WebKitGTK 2.50, the engine Safari is built on) `addModule()` of a Blob
+ * URL sometimes never settles and the page's web process freezes, with no error, on the first call of a page as
+ * well as on later ones, whether the Blob URL is revoked, kept, or made once per page. `data:` URLs of the same
+ * source never froze there, and load as well as Blob URLs in Chromium and Firefox (measured: CHANGELOG, 0.2.0).
  * @module
  */
-import captureWorkletCode from '../../../../worklets/capture.worklet.ts?worklet-inline';
-import playbackWorkletCode from '../../../../worklets/playback.worklet.ts?worklet-inline';
 import { VoiceError } from '../errors.ts';
 
 /** File names of the self-hosted worklets, as the build writes them to `dist/worklets/`. */
 export const WORKLET_FILES = { capture: 'capture.worklet.js', playback: 'playback.worklet.js' } as const;
 
+type WorkletUrls = readonly [capture: string, playback: string];
+
 /** One load per context: `addModule` twice would fail on the second `registerProcessor` of the same name. */
 const loads = new WeakMap<BaseAudioContext, Promise<void>>();
 
+/** The default URLs, made once per page (the chunk's import and the encoding are not repeated per call). */
+let inlinedUrls: Promise<WorkletUrls> | undefined;
+
 /**
  * Resolves once both processors are registered in `context`. A failed load is forgotten, so a later call (after
- * fixing a CSP, say) tries again. Rejects with WORKLET_LOAD_FAILED.
+ * fixing a CSP or the network, say) tries again. Rejects with WORKLET_LOAD_FAILED.
  */
 export function loadWorklets(context: BaseAudioContext, workletBaseUrl?: string): Promise<void> {
   let load = loads.get(context);
@@ -29,26 +38,38 @@ export function loadWorklets(context: BaseAudioContext, workletBaseUrl?: string)
 }
 
 async function addModules(context: BaseAudioContext, workletBaseUrl: string | undefined): Promise<void> {
-  const sources = workletBaseUrl
-    ? { urls: [joinUrl(workletBaseUrl, WORKLET_FILES.capture), joinUrl(workletBaseUrl, WORKLET_FILES.playback)], revoke: false }
-    : { urls: [blobUrl(captureWorkletCode), blobUrl(playbackWorkletCode)], revoke: true };
+  const selfHosted = workletBaseUrl
+    ? ([joinUrl(workletBaseUrl, WORKLET_FILES.capture), joinUrl(workletBaseUrl, WORKLET_FILES.playback)] as const)
+    : undefined;
   try {
-    await Promise.all(sources.urls.map((url) => context.audioWorklet.addModule(url)));
+    const urls = selfHosted ?? (await inlinedWorkletUrls());
+    await Promise.all(urls.map((url) => context.audioWorklet.addModule(url)));
   } catch (cause) {
     // Chromium reports a CSP refusal as an opaque AbortError; say what usually causes it.
-    const hint = workletBaseUrl
-      ? `check that ${sources.urls.join(' and ')} are served`
-      : "the page's Content-Security-Policy may forbid blob: scripts; serve dist/worklets/ and set workletBaseUrl";
+    const hint = selfHosted
+      ? `check that ${selfHosted.join(' and ')} are served`
+      : "the page's Content-Security-Policy may forbid data: scripts (or the worklet chunk could not be fetched); serve dist/worklets/ and set workletBaseUrl";
     throw new VoiceError('WORKLET_LOAD_FAILED', `The audio worklets could not be loaded (${String(cause)}): ${hint}.`, {
       cause,
     });
-  } finally {
-    if (sources.revoke) for (const url of sources.urls) URL.revokeObjectURL(url);
   }
 }
 
-function blobUrl(code: string): string {
-  return URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+function inlinedWorkletUrls(): Promise<WorkletUrls> {
+  inlinedUrls ??= import('./worklet-sources.ts').then(({ WORKLET_SOURCES }) => [
+    dataUrl(WORKLET_SOURCES.capture),
+    dataUrl(WORKLET_SOURCES.playback),
+  ]);
+  // A failed chunk fetch (offline for a moment) is not cached: the next call imports again.
+  inlinedUrls.catch(() => {
+    inlinedUrls = undefined;
+  });
+  return inlinedUrls;
+}
+
+/** Percent-encoded rather than base64: `btoa` throws on the non-Latin-1 characters a bundle may contain. */
+function dataUrl(code: string): string {
+  return `data:text/javascript;charset=utf-8,${encodeURIComponent(code)}`;
 }
 
 /** Joins a base URL (absolute or page-relative, with or without a trailing slash) and a file name. */
