@@ -1,11 +1,14 @@
 /**
  * The playback jitter buffer: agent audio in (Int16 at 16 kHz, in chunks of any size, at any time), a steady
  * Float32 stream out, with an adaptive start delay, click-free concealment, barge-in flush and drift slipping.
+ * The pieces: `JitterRing` (queue and sample accounting), `JitterTarget` (turns and target delay), `ExcessDelay`
+ * (what of the queue was never needed); this file is the playout state machine that joins them.
  * @module
  */
-import { DriftEstimator } from './drift-estimator.ts';
+import { ExcessDelay } from './excess-delay.ts';
 import { JITTER_BUFFER_DEFAULTS, JITTER_BUFFER_RATE, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer-options.ts';
-import { LatenessHistory } from './lateness-history.ts';
+import { JitterRing } from './jitter-ring.ts';
+import { JitterTarget } from './jitter-target.ts';
 import { INT16_SCALE } from './pcm.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
@@ -20,24 +23,11 @@ type State = typeof IDLE | typeof WAITING | typeof PLAYING | typeof FLUSHING;
 const SILENT_RUN_BEFORE_SLIP = 32;
 /** Drift (in samples) tolerated before slipping; below it, estimator noise would make slips for nothing. */
 const SLIP_DEADBAND = 16;
-
 /**
  * Giving back excess delay: silence that must have been played (100 ms) before any of it is shed. Syllable gaps
  * are shorter, so only pauses between sentences and longer silences are ever shortened.
  */
 const SILENT_RUN_BEFORE_SHED = 1600;
-/**
- * Wall time (16 kHz samples) of one excess-delay measurement window: 4 of the turn's largest chunks (so its inflow
- * is a fair measure of the source's pace), within 1–2.5 s (a backlog released in one go is not a chunk size).
- */
-const SHED_WINDOW_MIN_SAMPLES = 16_000;
-const SHED_WINDOW_MAX_SAMPLES = 40_000;
-/** Consecutive real-time-paced windows needed before shedding: a source ahead of real time is not excess delay. */
-const STEADY_WINDOWS_BEFORE_SHED = 2;
-/** Excess the queue must show before shedding starts: max(20 ms, a quarter of the target). */
-const SHED_HYSTERESIS_SAMPLES = 320;
-/** "Not reached": a large Smi, so the fields stay small integers. */
-const NO_MINIMUM = 0x3fffffff;
 
 /**
  * An adaptive jitter buffer for one stream of agent speech.
@@ -83,32 +73,15 @@ const NO_MINIMUM = 0x3fffffff;
  */
 export class JitterBuffer {
   readonly #options: JitterBufferOptions;
-  readonly #ring: Int16Array;
-  readonly #history: LatenessHistory;
-  readonly #drift = new DriftEstimator();
+  readonly #ring: JitterRing;
+  readonly #target: JitterTarget;
+  readonly #excess = new ExcessDelay();
   readonly #fadeSamples: number;
   readonly #silence: number;
 
-  #read = 0;
-  #queued = 0;
   #state: State = IDLE;
   #speaking = false;
   #gain = 0;
-
-  // The open turn (its clock: first arrival + media received), if any.
-  #turnOpen = false;
-  #turnFirstArrivalMs = 0;
-  #turnMedia = 0;
-  #turnWorstLateness = 0;
-  #turnLargestChunk = 0;
-  #previousLargestChunk = 0;
-  #lastArrivalMs = 0;
-  /** The arrival time of the push being handled. */
-  #arrivalMs = 0;
-  /** Starts as a number, not undefined: V8 keeps the field unboxed-in-place only if it never held a non-number. */
-  #targetMs = 0;
-
-  // Playout.
   /** Play time of output sample 0 of the pull being rendered. */
   #clockMs = 0;
   #startAtMs = 0;
@@ -126,21 +99,6 @@ export class JitterBuffer {
   #quietSamples = 0;
   /** `turnGapMs` in samples: the quiet that ends `speaking`, and the dry spell that ends a turn. */
   readonly #turnGapSamples: number;
-
-  // Excess delay (see the class comment): the current window and what it allows.
-  #windowElapsed = 0;
-  #windowLeastQueued = NO_MINIMUM;
-  #windowStartReceived = 0;
-  #windowShed = 0;
-  #steadyWindows = 0;
-  /** Silent samples still to shed. */
-  #shedBudget = 0;
-
-  // Figures.
-  #received = 0;
-  #played = 0;
-  #flushed = 0;
-  #overflow = 0;
   #underruns = 0;
   /** Concealment time, in 1/16 ms (integer: see readStats). */
   #lateTicks = 0;
@@ -150,11 +108,10 @@ export class JitterBuffer {
     this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
     const o = this.#options;
     if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('JitterBuffer: fadeMs must be in (0, 5]');
-    this.#ring = new Int16Array(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
-    this.#history = new LatenessHistory(o.latenessHalfLifeMs * SAMPLES_PER_MS);
+    this.#ring = new JitterRing(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
+    this.#target = new JitterTarget(o);
     this.#fadeSamples = Math.round(o.fadeMs * SAMPLES_PER_MS);
     this.#silence = Math.floor(o.silenceThreshold * INT16_SCALE);
-    this.#targetMs = Math.round(o.initialTargetMs);
     this.#turnGapSamples = Math.max(1, Math.round(o.turnGapMs * SAMPLES_PER_MS));
   }
 
@@ -177,12 +134,12 @@ export class JitterBuffer {
 
   /** Samples queued (including a flush's fade tail). */
   get queuedSamples(): number {
-    return this.#queued;
+    return this.#ring.queued;
   }
 
   /** Samples taken from the queue so far (see {@link JitterBufferStats.playedSamples}). */
   get playedSamples(): number {
-    return this.#played;
+    return this.#ring.played;
   }
 
   /**
@@ -192,20 +149,10 @@ export class JitterBuffer {
   push(samples: Int16Array, arrivalMs: number): number {
     const length = samples.length;
     if (length === 0) return 0;
-    this.#received += length;
-    this.#arrivalMs = arrivalMs;
+    // Into the ring first: a turn that opens here counts this audio in its received figure.
+    const accepted = this.#ring.push(samples);
+    this.#target.arrivalMs = arrivalMs;
     this.#noteArrival(length);
-
-    const capacity = this.#ring.length;
-    const accepted = Math.min(length, capacity - this.#queued);
-    this.#overflow += length - accepted;
-    const write = (this.#read + this.#queued) % capacity;
-    if (accepted === length && write + length <= capacity) this.#ring.set(samples, write);
-    else {
-      // Wraps or overflows: copy by hand, since `subarray` would allocate a view.
-      for (let i = 0, w = write; i < accepted; i++, w = w + 1 === capacity ? 0 : w + 1) this.#ring[w] = samples[i]!;
-    }
-    this.#queued += accepted;
     return accepted;
   }
 
@@ -215,7 +162,9 @@ export class JitterBuffer {
    */
   pull(out: Float32Array, length: number, nowMs: number): void {
     this.#clockMs = nowMs;
-    this.#measureExcess(length);
+    const ring = this.#ring;
+    if (this.#state !== PLAYING || this.#dry || !this.#options.shedExcessDelay) this.#excess.restart(ring.received);
+    else this.#excess.measure(length, ring.queued, ring.received, this.#target.largestChunk, this.#target.targetMs * SAMPLES_PER_MS);
     for (let i = 0; i < length; i++) {
       this.#render(out, i);
       if (this.#speaking && ++this.#quietSamples >= this.#turnGapSamples) this.#stopSpeaking();
@@ -228,26 +177,23 @@ export class JitterBuffer {
    * `playedSamples + queuedSamples` right after this call (the fade tail still plays).
    */
   flush(): number {
+    const queued = this.#ring.queued;
     let dropped: number;
-    if (this.#state === PLAYING && !this.#dry && this.#queued > 0) {
-      this.#flushTail = Math.min(this.#queued, this.#fadeSamples);
-      dropped = this.#queued - this.#flushTail;
-      this.#queued = this.#flushTail;
+    if (this.#state === PLAYING && !this.#dry && queued > 0) {
+      this.#flushTail = Math.min(queued, this.#fadeSamples);
+      dropped = this.#ring.truncate(this.#flushTail);
       this.#state = FLUSHING;
     } else if (this.#state === FLUSHING) {
-      dropped = this.#queued - this.#flushTail;
-      this.#queued = this.#flushTail;
+      dropped = this.#ring.truncate(this.#flushTail);
     } else {
-      dropped = this.#queued;
-      this.#queued = 0;
+      dropped = this.#ring.truncate(0);
       this.#state = IDLE;
       this.#gain = 0;
     }
-    this.#flushed += dropped;
     if (this.#speaking) this.#stopSpeaking();
     this.#dry = false;
-    this.#restartExcessWindow();
-    this.#closeTurn(Math.round(this.#lastArrivalMs * SAMPLES_PER_MS));
+    this.#excess.restart(this.#ring.received);
+    this.#target.closeTurn(Math.round(this.#target.lastArrivalMs * SAMPLES_PER_MS));
     return dropped;
   }
 
@@ -256,99 +202,53 @@ export class JitterBuffer {
    * every figure is a small integer, which is why the ms figures are whole ms (rounded down).
    */
   readStats(into: JitterBufferStats): void {
-    into.queuedMs = this.#queued >> 4; // 16 samples a ms
-    into.targetMs = this.#targetMs;
+    const ring = this.#ring;
+    into.queuedMs = ring.queued >> 4; // 16 samples a ms
+    into.targetMs = this.#target.targetMs;
     into.underruns = this.#underruns;
     into.lateMs = this.#lateTicks >> 4;
-    into.playedSamples = this.#played;
-    into.receivedSamples = this.#received;
-    into.flushedSamples = this.#flushed;
-    into.overflowSamples = this.#overflow;
+    into.playedSamples = ring.played;
+    into.receivedSamples = ring.received;
+    into.flushedSamples = ring.flushed;
+    into.overflowSamples = ring.overflow;
     into.shedMs = this.#shed >> 4;
   }
 
   /** Forgets everything, figures included (a new session). */
   reset(): void {
-    this.#read = this.#queued = 0;
+    this.#ring.reset();
+    this.#target.reset();
     this.#state = IDLE;
-    this.#speaking = this.#dry = this.#turnOpen = false;
+    this.#speaking = this.#dry = false;
     this.#gain = this.#flushTail = this.#silentRun = this.#slipped = this.#drySamples = 0;
-    this.#previousLargestChunk = this.#holdSamples = 0;
-    this.#received = this.#played = this.#flushed = this.#overflow = this.#underruns = this.#lateTicks = this.#shed = 0;
+    this.#holdSamples = this.#underruns = this.#lateTicks = this.#shed = 0;
     this.#speakingSince = this.#quietSamples = 0;
-    this.#restartExcessWindow();
-    this.#history.clear();
-    this.#targetMs = Math.round(this.#options.initialTargetMs);
+    this.#excess.restart(0);
   }
 
-  // ---- arrivals -----------------------------------------------------------------------------------------------
-  // Private helpers take and return only integers, booleans and objects: V8 boxes (allocates) a double passed to
-  // or returned from a call it does not inline. Times travel in fields (#arrivalMs, #clockMs) instead.
-
-  /** Turn bookkeeping for `length` samples arriving at #arrivalMs. */
+  /** Turn and state bookkeeping for `length` samples arriving at the target's `arrivalMs`. */
   #noteArrival(length: number): void {
-    const arrivalMs = this.#arrivalMs;
-    if (this.#turnOpen && this.#state === IDLE) {
-      // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
-      // turn's clock it was a stall: learn from it, then start afresh either way.
-      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
-      if (lateness <= this.#options.maxLatenessMs) this.#turnWorstLateness = Math.max(this.#turnWorstLateness, lateness);
-      this.#closeTurn(Math.round(arrivalMs * SAMPLES_PER_MS));
+    const target = this.#target;
+    if (target.arrive(length, this.#state === IDLE)) {
+      this.#slipped = 0;
+      this.#excess.restart(this.#ring.received);
     }
-    if (!this.#turnOpen) this.#openTurn();
-    else {
-      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.#turnMedia / SAMPLES_PER_MS;
-      if (lateness > this.#turnWorstLateness) this.#turnWorstLateness = lateness;
-      this.#drift.observe(Math.round(lateness * SAMPLES_PER_MS), this.#turnMedia);
-    }
-    this.#turnMedia += length;
-    if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
-    this.#lastArrivalMs = arrivalMs;
-
+    const arrivalMs = target.arrivalMs;
     if (this.#state === IDLE) {
       this.#state = WAITING;
-      this.#startAtMs = arrivalMs + this.#targetMs;
-    } else if (this.#state === FLUSHING && this.#turnMedia === length) {
+      this.#startAtMs = arrivalMs + target.targetMs;
+    } else if (this.#state === FLUSHING && target.turnMedia === length) {
       // The first audio of the next reply, during a flush's fade: it plays after the fade, on its own turn's clock.
-      this.#startAtMs = arrivalMs + this.#targetMs;
+      this.#startAtMs = arrivalMs + target.targetMs;
     } else if (this.#state === PLAYING && this.#dry) {
       // Audio came back mid-turn: an underrun. Rebuffer up to the target before fading back in.
       this.#underruns++;
       this.#lateTicks += Math.round((arrivalMs - this.#dryStartMs) * SAMPLES_PER_MS);
       this.#dry = false;
       this.#state = WAITING;
-      this.#startAtMs = arrivalMs + this.#targetMs;
+      this.#startAtMs = arrivalMs + target.targetMs;
     }
   }
-
-  /** Opens a turn at #arrivalMs, with its target from the lateness of recent turns. */
-  #openTurn(): void {
-    const o = this.#options;
-    const arrivalMs = this.#arrivalMs;
-    this.#turnOpen = true;
-    this.#turnFirstArrivalMs = arrivalMs;
-    this.#turnMedia = 0;
-    this.#turnWorstLateness = 0;
-    this.#turnLargestChunk = 0;
-    this.#slipped = 0;
-    this.#restartExcessWindow();
-    this.#drift.reset();
-    this.#drift.observe(0, 0);
-    const worst = this.#history.worstTicks(Math.round(arrivalMs * SAMPLES_PER_MS)) / SAMPLES_PER_MS;
-    const learned = this.#history.empty ? o.initialTargetMs : worst * (1 + o.headroom) + o.marginMs;
-    // Whole ms: plenty for a start delay, and a small integer for readStats.
-    this.#targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, learned)));
-  }
-
-  /** Closes the open turn (if any), recording its worst lateness as of `endTicks` (1/16 ms). */
-  #closeTurn(endTicks: number): void {
-    if (!this.#turnOpen) return;
-    this.#turnOpen = false;
-    this.#history.record(Math.round(Math.max(0, this.#turnWorstLateness) * SAMPLES_PER_MS), endTicks);
-    this.#previousLargestChunk = this.#turnLargestChunk;
-  }
-
-  // ---- playout ------------------------------------------------------------------------------------------------
 
   /** Writes output sample `i` of the current pull (played at #clockMs + i / 16). */
   #render(out: Float32Array, i: number): void {
@@ -368,17 +268,18 @@ export class JitterBuffer {
       out[i] = 0;
       return;
     }
-    if (this.#queued === 0) {
+    const ring = this.#ring;
+    if (ring.queued === 0) {
       this.#conceal(i);
       out[i] = 0;
       return;
     }
 
-    let value = this.#ring[this.#read]!;
+    let value = ring.peek(0);
     let consume = true;
     if (value <= this.#silence && value >= -this.#silence) {
       if (this.#state === PLAYING && ++this.#silentRun > SILENT_RUN_BEFORE_SLIP) {
-        const wanted = this.#drift.driftSamples - this.#slipped;
+        const wanted = this.#target.drift.driftSamples - this.#slipped;
         if (wanted > SLIP_DEADBAND) {
           // Repeat this silent sample: it stays queued for the next output sample.
           this.#slipped++;
@@ -387,13 +288,12 @@ export class JitterBuffer {
         } else if (wanted < -SLIP_DEADBAND && this.#skipSilentSample()) {
           this.#slipped--;
           this.#silentRun = 0;
-          value = this.#ring[this.#read]!;
-        } else if (this.#shedBudget > 0 && this.#silentRun > SILENT_RUN_BEFORE_SHED && this.#skipSilentSample()) {
+          value = ring.peek(0);
+        } else if (this.#excess.budget > 0 && this.#silentRun > SILENT_RUN_BEFORE_SHED && this.#skipSilentSample()) {
           // Excess delay: this silent sample is skipped; the next (silent too) plays in its place.
-          this.#shedBudget--;
-          this.#windowShed++;
+          this.#excess.take(1);
           this.#shed++;
-          value = this.#ring[this.#read]!;
+          value = ring.peek(0);
         }
       }
     } else {
@@ -402,20 +302,16 @@ export class JitterBuffer {
         this.#quietSamples = 0;
         if (!this.#speaking) {
           this.#speaking = true;
-          this.#speakingSince = this.#played;
+          this.#speakingSince = ring.played;
         }
       }
     }
 
-    if (consume) {
-      this.#read = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
-      this.#queued--;
-      this.#played++;
-    }
+    if (consume) ring.advance(1);
 
     // The gain rises by one fade step a sample and never exceeds what is left to play over the fade length, so
     // it reaches exactly 0 on the last queued sample, whatever happens next.
-    const left = this.#state === FLUSHING ? --this.#flushTail : this.#queued;
+    const left = this.#state === FLUSHING ? --this.#flushTail : ring.queued;
     let gain = this.#gain + 1 / this.#fadeSamples;
     if (gain > 1) gain = 1;
     const ceiling = left / this.#fadeSamples;
@@ -446,44 +342,8 @@ export class JitterBuffer {
 
   #stopSpeaking(): void {
     this.#speaking = false;
-    this.#speakingSince = this.#played;
+    this.#speakingSince = this.#ring.played;
     this.#quietSamples = 0;
-  }
-
-  /**
-   * One pull of `length` output samples: the excess-delay window (see the class comment). Counted in samples of
-   * wall time, integers only. Anything but steady playing (waiting, a dry spell, a flush) starts it afresh.
-   */
-  #measureExcess(length: number): void {
-    if (this.#state !== PLAYING || this.#dry || !this.#options.shedExcessDelay) {
-      this.#restartExcessWindow();
-      return;
-    }
-    if (this.#queued < this.#windowLeastQueued) this.#windowLeastQueued = this.#queued;
-    this.#windowElapsed += length;
-    const largestChunk = Math.max(this.#turnLargestChunk, this.#previousLargestChunk);
-    const window = Math.min(SHED_WINDOW_MAX_SAMPLES, Math.max(SHED_WINDOW_MIN_SAMPLES, 4 * largestChunk));
-    if (this.#windowElapsed < window) return;
-    const inflow = this.#received - this.#windowStartReceived;
-    const elapsed = this.#windowElapsed;
-    // Real-time pace: ¾ to 4/3 of the window's wall time came in as audio.
-    const steady = 4 * inflow >= 3 * elapsed && 3 * inflow <= 4 * elapsed;
-    this.#steadyWindows = steady ? this.#steadyWindows + 1 : 0;
-    const target = this.#targetMs * SAMPLES_PER_MS;
-    const hysteresis = Math.max(SHED_HYSTERESIS_SAMPLES, target >> 2);
-    // The least queue was seen before some of this window's shedding: count that shedding off it.
-    const least = this.#windowLeastQueued - this.#windowShed;
-    this.#shedBudget = this.#steadyWindows >= STEADY_WINDOWS_BEFORE_SHED && least > target + hysteresis ? least - target : 0;
-    this.#windowElapsed = 0;
-    this.#windowLeastQueued = NO_MINIMUM;
-    this.#windowStartReceived = this.#received;
-    this.#windowShed = 0;
-  }
-
-  #restartExcessWindow(): void {
-    this.#windowElapsed = this.#windowShed = this.#steadyWindows = this.#shedBudget = 0;
-    this.#windowLeastQueued = NO_MINIMUM;
-    this.#windowStartReceived = this.#received;
   }
 
   /** The flush's fade tail has played. */
@@ -494,13 +354,12 @@ export class JitterBuffer {
     // is rare, so V8 may run it unoptimised, where any fractional arithmetic allocates.
     this.#holdSamples = this.#fadeSamples;
     // Audio of the next reply that arrived during the fade waits for its own turn's start (set on arrival).
-    this.#state = this.#queued > 0 ? WAITING : IDLE;
+    this.#state = this.#ring.queued > 0 ? WAITING : IDLE;
   }
 
   /** A source this far ahead of real time cannot be late for the next `target` ms: start now. */
   #clearlyAhead(): boolean {
-    const largestChunk = Math.max(this.#turnLargestChunk, this.#previousLargestChunk);
-    return this.#queued >= this.#targetMs * SAMPLES_PER_MS + largestChunk;
+    return this.#ring.queued >= this.#target.targetMs * SAMPLES_PER_MS + this.#target.largestChunk;
   }
 
   /**
@@ -508,13 +367,11 @@ export class JitterBuffer {
    * a drop never lands next to speech. Returns whether it did. Used by drift slips and by excess-delay shedding.
    */
   #skipSilentSample(): boolean {
-    if (this.#queued < 2) return false;
-    const next = this.#read + 1 === this.#ring.length ? 0 : this.#read + 1;
-    const value = this.#ring[next]!;
+    const ring = this.#ring;
+    if (ring.queued < 2) return false;
+    const value = ring.peek(1);
     if (value > this.#silence || value < -this.#silence) return false;
-    this.#read = next;
-    this.#queued--;
-    this.#played++;
+    ring.advance(1);
     return true;
   }
 }

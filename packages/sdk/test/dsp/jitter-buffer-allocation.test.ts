@@ -12,7 +12,7 @@ async function bytesPerCall(name: string): Promise<number> {
 }
 
 describe('playback path: zero allocation per call', { timeout: 90_000 }, () => {
-  it.each(['jitter-buffer', 'playback-worklet'])('%s allocates 0 bytes per call', async (name) => {
+  it.each(['jitter-buffer', 'time-stretcher', 'playback-worklet'])('%s allocates 0 bytes per call', async (name) => {
     expect(await bytesPerCall(name)).toBe(0);
   });
 

@@ -8,6 +8,8 @@
  * `allocating-jitter-buffer` pushes a fresh subarray view per call on purpose, to show the probe notices.
  */
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
+import { JitterRing } from '../../src/dsp/jitter-ring.ts';
+import { TimeStretcher } from '../../src/dsp/time-stretcher.ts';
 
 interface Workload {
   step(): void;
@@ -57,6 +59,34 @@ function jitterBuffer(allocate: boolean): Workload {
   };
 }
 
+/**
+ * The time stretcher on its own: 1 ms of output per call, the speed asked for swinging between 0.85 and 1.15 every
+ * 300 ms, and a dry spell every second (concealment, then re-entry): every kind of segment gets planned.
+ */
+function timeStretcher(): Workload {
+  const ring = new JitterRing(16_000 * 4);
+  const stretcher = new TimeStretcher(65);
+  const sink = new Float32Array(16);
+  const chunks = Array.from({ length: speech.length / 320 }, (_, k) => speech.subarray(k * 320, k * 320 + 320));
+  let t = 0;
+  let k = 0;
+  return {
+    steps: 5_000,
+    step: () => {
+      if (t % 1000 < 900 && ring.queued < 1600) ring.push(chunks[k++ % chunks.length]!);
+      stretcher.desired = Math.floor(t / 300) % 2 ? 0.85 : 1.15;
+      for (let n = 0; n < 16; n++) {
+        if (stretcher.pending === 0) {
+          if (ring.queued > 0) stretcher.plan(ring, true);
+          else stretcher.conceal();
+        }
+        stretcher.write(sink, n);
+      }
+      t++;
+    },
+  };
+}
+
 /** The playback processor's process() with the worklet globals stubbed; audio is posted between windows. */
 async function playbackWorklet(): Promise<Workload> {
   type Port = { onmessage: ((event: { data: unknown }) => void) | null; postMessage(message: unknown): void };
@@ -99,6 +129,7 @@ async function playbackWorklet(): Promise<Workload> {
 const cases: Record<string, () => Workload | Promise<Workload>> = {
   'jitter-buffer': () => jitterBuffer(false),
   'allocating-jitter-buffer': () => jitterBuffer(true),
+  'time-stretcher': timeStretcher,
   'playback-worklet': playbackWorklet,
 };
 

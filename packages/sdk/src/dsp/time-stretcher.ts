@@ -1,0 +1,264 @@
+/**
+ * Time-scale modification of 16 kHz speech with the pitch kept: whole pitch periods are cross-faded out (play
+ * faster) or in (play slower), as WSOLA does with a period-long window, plus concealment and re-entry segments.
+ * @module
+ */
+import { CONCEALMENT_HISTORY, Concealment } from './concealment.ts';
+import type { JitterRing } from './jitter-ring.ts';
+import { INT16_SCALE } from './pcm.ts';
+import { bestPeriod, MATCH_LENGTH, MAX_PERIOD } from './pitch-period.ts';
+
+/** Largest stretch: the speed stays within 1 ± 0.15. */
+export const MAX_STRETCH = 0.15;
+/** Output samples for the speed to ramp by MAX_STRETCH (250 ms): no audible jump in tempo. */
+const RAMP_SAMPLES = 4000;
+/** A plain copy segment: 2 ms, so a change of plan waits at most that long. */
+const COPY = 32;
+/** Concealment segment: 2 ms. */
+const CONCEAL = 32;
+/** Re-entry cross-fade from concealment (or silence) into returned audio: 5 ms. */
+export const REENTRY = 80;
+/** Queue needed for an accelerate: the search (MATCH_LENGTH + MAX_PERIOD) and two periods. */
+export const ACCELERATE_LOOKAHEAD = Math.max(MATCH_LENGTH + MAX_PERIOD, 2 * MAX_PERIOD);
+/** The period used in silence, where any lag matches: 5 ms. */
+const SILENT_PERIOD = 80;
+/** Speed-up in silence once accelerating: silence plays at up to 2× (only pauses, never speech). */
+const SILENT_SPEED = 2;
+const SEGMENT = 1024;
+const HISTORY = 1024;
+
+/**
+ * Turns the queue (a `JitterRing`) into output one segment at a time. `desired` is the speed asked for (1.1: play
+ * 10 % faster); the actual `speed` follows it at most MAX_STRETCH per 250 ms and stays within 1 ± MAX_STRETCH.
+ * The difference accrues as a credit of samples; once it reaches a pitch period, the next segment is an
+ * *accelerate* (two periods cross-faded into one, consuming 2P, playing P) or an *expand* (one period cross-faded
+ * with the period before it, playing P, consuming 0). Periods come from `bestPeriod`, so the waveform is
+ * continuous and the pitch unchanged; in silence any 5 ms is a period, and accelerating silence goes up to 2×.
+ * When the queue is empty, `conceal()` plays a `Concealment`; the next `plan()` cross-fades out of it.
+ *
+ * Accounting (16 kHz samples): `fasterSamples` source samples not played because of accelerates,
+ * `slowerSamples` output samples added by expands, `concealedSamples` output samples of concealment.
+ *
+ * Real-time use: the constructor allocates; the methods allocate nothing.
+ */
+export class TimeStretcher {
+  readonly #segment = new Float32Array(SEGMENT);
+  #length = 0;
+  #read = 0;
+  /** Source samples the current segment consumed. */
+  #consumed = 0;
+  readonly #window = new Float32Array(CONCEALMENT_HISTORY + ACCELERATE_LOOKAHEAD);
+  readonly #history = new Float32Array(HISTORY);
+  #historyWrite = 0;
+  readonly #concealment = new Concealment(this.#history);
+  #concealing = false;
+  readonly #silence: number;
+  readonly #silenceInt16: number;
+  /** Asked-for speed; `speed` ramps towards it. Numbers from the start (see the playback worklet). */
+  desired = 1;
+  speed = 1;
+  #credit = 0;
+  #silentSegment = false;
+  fasterSamples = 0;
+  slowerSamples = 0;
+  concealedSamples = 0;
+
+  /** `silence`: Int16 magnitude at or below which a sample is silence. */
+  constructor(silence: number) {
+    this.#silenceInt16 = silence;
+    this.#silence = (silence + 0.5) / INT16_SCALE;
+  }
+
+  /** Output samples left in the current segment. */
+  get pending(): number {
+    return this.#length - this.#read;
+  }
+
+  /** Source samples the current segment consumed that have not been heard yet (in proportion). */
+  get unheard(): number {
+    return this.#length === 0 ? 0 : Math.floor((this.#consumed * (this.#length - this.#read)) / this.#length);
+  }
+
+  /** Whether output is concealment (or silence waiting for audio), not the source. */
+  get concealing(): boolean {
+    return this.#concealing;
+  }
+
+  /** Writes the next output sample (full scale 1) into `out[i]`. Call only while `pending > 0`. */
+  write(out: Float32Array, i: number): void {
+    out[i] = this.#segment[this.#read++]!;
+  }
+
+  /**
+   * Plans the next segment from `ring` (not empty). `stretch`: whether speed changes are allowed now (false in a
+   * flush's fade, for instance: then the speed snaps to 1).
+   */
+  plan(ring: JitterRing, stretch: boolean): void {
+    const produced = this.#length;
+    if (stretch) {
+      const step = (MAX_STRETCH * produced) / RAMP_SAMPLES;
+      const wanted = Math.min(1 + MAX_STRETCH, Math.max(1 - MAX_STRETCH, this.desired));
+      this.speed = wanted > this.speed ? Math.min(wanted, this.speed + step) : Math.max(wanted, this.speed - step);
+      const rate = this.#silentSegment && this.speed > 1 ? SILENT_SPEED - 1 : this.speed - 1;
+      this.#credit = Math.min(2 * MAX_PERIOD, Math.max(-2 * MAX_PERIOD, this.#credit + rate * produced));
+    } else {
+      this.speed = 1;
+      this.#credit = 0;
+    }
+    this.#read = 0;
+    const queued = ring.queued;
+    // The credit is settled here, in the one hot method: doubles touched in rarely run code are boxed (allocated).
+    if (this.#concealing) this.#reenter(ring);
+    else if (this.#credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.#credit -= this.#accelerate(ring);
+    else if (this.#credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.#credit += this.#expand(ring);
+    else this.#copy(ring, Math.min(COPY, queued));
+  }
+
+  /** Plans a concealment segment (the queue is empty). */
+  conceal(): void {
+    if (!this.#concealing) {
+      this.#concealing = true;
+      this.#loadHistory(CONCEALMENT_HISTORY);
+      const silent = this.#isSilent(CONCEALMENT_HISTORY - MATCH_LENGTH, MATCH_LENGTH);
+      this.#concealment.begin(this.#window, this.#historyWrite, silent);
+    }
+    this.#concealment.fill(this.#segment, 0, CONCEAL);
+    this.#length = CONCEAL;
+    this.#read = 0;
+    this.#consumed = 0;
+    this.concealedSamples += CONCEAL;
+  }
+
+  /** From silence (a turn's start, after a flush): the next segment fades in. */
+  mute(): void {
+    this.#concealing = true;
+    this.#concealment.mute();
+    this.#length = this.#read = this.#consumed = 0;
+    this.#credit = 0;
+    this.speed = this.desired = 1;
+  }
+
+  /** Cuts the current segment to `keep` more output samples; returns the source samples that will not be heard. */
+  truncate(keep: number): number {
+    if (this.pending <= keep) return 0;
+    const before = this.unheard;
+    const consumed = this.#length === 0 ? 0 : Math.floor((this.#consumed * (this.#read + keep)) / this.#length);
+    this.#consumed = consumed;
+    this.#length = this.#read + keep;
+    return before - this.unheard;
+  }
+
+  #copy(ring: JitterRing, count: number): void {
+    let peak = 0;
+    for (let n = 0; n < count; n++) {
+      const value = ring.peek(n);
+      this.#segment[n] = value / INT16_SCALE;
+      if (value > peak) peak = value;
+      else if (-value > peak) peak = -value;
+    }
+    this.#silentSegment = peak <= this.#silenceInt16;
+    this.#consume(ring, count, count);
+  }
+
+  /** Two periods cross-faded into one: consumes 2P, plays P. Returns P. */
+  #accelerate(ring: JitterRing): number {
+    const w = this.#window;
+    this.#loadAhead(ring, 0, ACCELERATE_LOOKAHEAD);
+    const silent = this.#isSilent(0, 2 * SILENT_PERIOD);
+    const period = silent ? SILENT_PERIOD : bestPeriod(w, 0, 1);
+    this.#crossfade(0, period, period);
+    this.#silentSegment = silent;
+    this.fasterSamples += period;
+    this.#consume(ring, 2 * period, period);
+    return period;
+  }
+
+  /** One period cross-faded with the period played before it: plays P, consumes nothing. Returns P. */
+  #expand(ring: JitterRing): number {
+    const w = this.#window;
+    const h = CONCEALMENT_HISTORY;
+    this.#loadHistory(h);
+    this.#loadAhead(ring, h, MAX_PERIOD);
+    const silent = this.#isSilent(h - MATCH_LENGTH, MATCH_LENGTH + SILENT_PERIOD);
+    const period = silent ? SILENT_PERIOD : bestPeriod(w, h - MATCH_LENGTH, -1);
+    this.#crossfade(h, h - period, period);
+    this.#silentSegment = silent;
+    this.slowerSamples += period;
+    this.#length = period;
+    this.#consumed = 0;
+    return period;
+  }
+
+  /** Cross-fades out of the concealment into the returned audio. */
+  #reenter(ring: JitterRing): void {
+    const count = Math.min(REENTRY, ring.queued);
+    this.#concealment.fill(this.#window, 0, count);
+    this.#loadAhead(ring, REENTRY, count);
+    this.#crossfade(0, REENTRY, count);
+    this.#concealing = false;
+    this.#silentSegment = false;
+    this.#consume(ring, count, count);
+  }
+
+  /**
+   * segment[n] = window[from + n] fading out, plus window[to + n] fading in, over `count` samples. One routine for
+   * every cross-fade, so the rare re-entry runs the same optimised code as accelerates (cold code boxes doubles).
+   */
+  #crossfade(from: number, to: number, count: number): void {
+    const w = this.#window;
+    for (let n = 0; n < count; n++) {
+      const fade = (n + 0.5) / count;
+      this.#segment[n] = w[from + n]! * (1 - fade) + w[to + n]! * fade;
+    }
+  }
+
+  /** Takes `consumed` samples off the ring into the history; the segment plays `length`. */
+  #consume(ring: JitterRing, consumed: number, length: number): void {
+    const h = this.#history;
+    let write = this.#historyWrite;
+    for (let n = 0; n < consumed; n++) {
+      h[write] = ring.peek(n) / INT16_SCALE;
+      write = (write + 1) & (HISTORY - 1);
+    }
+    this.#historyWrite = write;
+    ring.advance(consumed);
+    this.#consumed = consumed;
+    this.#length = length;
+  }
+
+  /** The next `count` queued samples into `window[at …)`. Shared by every plan, so it is hot (see #crossfade). */
+  #loadAhead(ring: JitterRing, at: number, count: number): void {
+    const w = this.#window;
+    for (let n = 0; n < count; n++) w[at + n] = ring.peek(n) / INT16_SCALE;
+  }
+
+  /** The last `count` samples played into `window[0 … count)` (zeros before the first). */
+  #loadHistory(count: number): void {
+    let read = (this.#historyWrite - count) & (HISTORY - 1);
+    for (let n = 0; n < count; n++) {
+      this.#window[n] = this.#history[read]!;
+      read = (read + 1) & (HISTORY - 1);
+    }
+  }
+
+  /** Whether the window's `[start … start + count)` stays within the silence threshold. */
+  #isSilent(start: number, count: number): boolean {
+    const w = this.#window;
+    const silence = this.#silence;
+    for (let n = start; n < start + count; n++) {
+      const v = w[n]!;
+      if (v > silence || v < -silence) return false;
+    }
+    return true;
+  }
+
+  reset(): void {
+    this.#history.fill(0);
+    this.#historyWrite = 0;
+    this.#length = this.#read = this.#consumed = 0;
+    this.#concealing = false;
+    this.#credit = 0;
+    this.speed = this.desired = 1;
+    this.fasterSamples = this.slowerSamples = this.concealedSamples = 0;
+  }
+}
