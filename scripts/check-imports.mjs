@@ -58,7 +58,7 @@ const allowed = {
   persistence: ['errors', 'events'],
   options: ['protocol', 'errors', 'dsp'],
   'option-checks': ['errors', 'options'],
-  client: ['audio', 'transport', 'persistence', 'protocol', 'errors', 'events', 'options', 'dsp'],
+  client: ['audio', 'transport', 'persistence', 'protocol', 'errors', 'events', 'options', 'option-checks', 'dsp'],
   audio: ['dsp', 'errors', 'events', 'protocol', 'worklets', 'options', 'option-checks'],
   worklets: ['dsp', 'audio'],
 };
