@@ -133,7 +133,7 @@ export default async function setup(project: TestProject) {
   project.provide('lifecycleServer', {
     wsUrl: lifecycle.wsUrl,
     controlUrl: lifecycle.url,
-    sequences: Number(process.env.SEQUENCES ?? 150),
+    sequences: Number(process.env.SEQUENCES ?? 100),
     seed: Number(process.env.SEED ?? 1),
   });
   project.provide('transportServer', { url: transport.url, wsUrl: transport.wsUrl, apiKey: transport.devApiKey, controlUrl: control.url });

@@ -10,7 +10,7 @@
  *   - no AudioContext, microphone track, socket, worklet node or transport timer is alive;
  *   - a fresh `connect()` works, with audio both ways (frames sent, agent frames received and played).
  *
- *   pnpm exec vitest run --project browser packages/sdk/test/client.random.browser.test.ts      # CI: 150 sequences
+ *   pnpm exec vitest run --project browser packages/sdk/test/client.random.browser.test.ts      # CI: 100 sequences
  *   SEQUENCES=5000 SEED=1 pnpm exec vitest run --project browser packages/sdk/test/client.random.browser.test.ts
  *   SEED=<seed printed by a failure> SEQUENCES=1 …                                                  # replays one
  *
@@ -200,6 +200,7 @@ async function runSequence(ops: Op[]): Promise<string[]> {
   client.addEventListener('statechange', ({ detail }) => {
     if (detail.state === 'closed' || detail.state === 'error') live = false;
   });
+  const faults: Promise<unknown>[] = [];
   const sync = (label: string, action: () => void) => {
     try {
       action();
@@ -241,9 +242,10 @@ async function runSequence(ops: Op[]): Promise<string[]> {
         await sleep(step.ms);
         break;
       case 'fault':
-        if (step.fault === 'restart') void control(`/restart?downMs=${step.downMs}`);
-        else if (step.fault === 'drop') void control('/drop');
-        else void control(`/token-mode?mode=${step.fault}`);
+        // Fired without waiting, like the other operations; awaited before the reset, which must come after them.
+        if (step.fault === 'restart') faults.push(control(`/restart?downMs=${step.downMs}`));
+        else if (step.fault === 'drop') faults.push(control('/drop'));
+        else faults.push(control(`/token-mode?mode=${step.fault}`));
         break;
     }
   }
@@ -256,6 +258,7 @@ async function runSequence(ops: Op[]): Promise<string[]> {
   if (!(await waitFor(() => alive().length === 0, 3000))) violations.push(`still alive after disconnect: ${alive().join(', ')}`);
 
   // Faults off; a fresh connect() works with audio both ways.
+  await Promise.allSettled(faults);
   await control('/reset');
   const fresh = client.connect();
   track('fresh connect', fresh);
