@@ -17,6 +17,11 @@ declare module 'vitest' {
      * sessions (`GET /health`) sees no other test file's sockets.
      */
     transportServer: { url: string; wsUrl: string; apiKey: string; controlUrl: string };
+    /**
+     * The randomized lifecycle test's own loopback server, with faults from outside (`lifecycleControl`), and its
+     * run size: `SEQUENCES` and `SEED` from the environment.
+     */
+    lifecycleServer: { wsUrl: string; controlUrl: string; sequences: number; seed: number };
   }
 }
 
@@ -41,13 +46,98 @@ async function controlServer(server: VoiceServer): Promise<{ url: string; close(
   };
 }
 
+/**
+ * Faults from outside for the randomized lifecycle test (test-only, loopback, CORS open), around a loopback server
+ * that can be killed and started again on the same port:
+ * `POST /token` answers like an app backend's `tokenUrl` (a real token from the server, or the fault set by
+ * `POST /token-mode?mode=ok|401|429|500|slow`), `POST /drop` cuts every socket, `POST /restart?downMs=N` kills the
+ * server and starts it again N ms later, `POST /reset` clears every fault (and waits for the server to be up).
+ */
+async function lifecycleControl(): Promise<{ wsUrl: string; url: string; close(): Promise<void> }> {
+  const options = { port: 0, agent: 'loopback' as const, logger: () => {}, rateLimit: false as const, maxSocketsPerDevice: 100 };
+  let server: VoiceServer | undefined = await createVoiceServer(options);
+  const port = new URL(server.url).port;
+  const apiKey = server.devApiKey;
+  let mode = 'ok';
+  let restarting: Promise<void> = Promise.resolve();
+  let devices = 0;
+  const http = createServer(async (req, res) => {
+    const headers = { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+    const url = new URL(req.url ?? '/', 'http://control');
+    const send = (status: number, body: unknown) => res.writeHead(status, headers).end(JSON.stringify(body));
+    if (req.method === 'OPTIONS') {
+      return res.writeHead(204, { ...headers, 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'POST' }).end();
+    }
+    if (url.pathname === '/token') {
+      if (mode === '401') return send(401, { error: { code: 'UNAUTHORIZED', message: 'log in first' } });
+      if (mode === '429') return send(429, { error: { code: 'RATE_LIMITED', message: 'slow down', details: { retryAfter: 0.2 } } });
+      if (mode === '500') return send(500, { error: { code: 'INTERNAL_ERROR', message: 'backend failed' } });
+      if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 600));
+      const live = server;
+      if (!live) return send(502, { error: { code: 'UPSTREAM_DOWN', message: 'the voice server is down' } });
+      try {
+        const upstream = await fetch(`${live.url}/api/websocket-voice/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ apiKey, deviceId: `lifecycle-${++devices}` }),
+        });
+        return res.writeHead(upstream.status, headers).end(await upstream.text());
+      } catch {
+        return send(502, { error: { code: 'UPSTREAM_DOWN', message: 'the voice server is down' } });
+      }
+    }
+    if (url.pathname === '/token-mode') {
+      mode = url.searchParams.get('mode') ?? 'ok';
+      return send(200, {});
+    }
+    if (url.pathname === '/drop') {
+      server?.dropAllSockets();
+      return send(200, {});
+    }
+    if (url.pathname === '/restart') {
+      const downMs = Number(url.searchParams.get('downMs') ?? 0);
+      const dying = server;
+      server = undefined;
+      restarting = restarting.then(async () => {
+        await dying?.close();
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        server ??= await createVoiceServer({ ...options, port: Number(port) });
+      });
+      return send(200, {});
+    }
+    if (url.pathname === '/reset') {
+      mode = 'ok';
+      await restarting;
+      return send(200, { sessions: server?.stats().sessions ?? 0 });
+    }
+    send(404, {});
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    wsUrl: server.wsUrl,
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: async () => {
+      await restarting;
+      await server?.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
 export default async function setup(project: TestProject) {
   const server = await createVoiceServer({ port: 0, logger: () => {} });
   const transport = await createVoiceServer({ port: 0, agent: 'loopback', logger: () => {} });
   const control = await controlServer(transport);
+  const lifecycle = await lifecycleControl();
   project.provide('voiceServer', { url: server.url, wsUrl: server.wsUrl, apiKey: server.devApiKey });
+  project.provide('lifecycleServer', {
+    wsUrl: lifecycle.wsUrl,
+    controlUrl: lifecycle.url,
+    sequences: Number(process.env.SEQUENCES ?? 100),
+    seed: Number(process.env.SEED ?? 1),
+  });
   project.provide('transportServer', { url: transport.url, wsUrl: transport.wsUrl, apiKey: transport.devApiKey, controlUrl: control.url });
   return async () => {
-    await Promise.all([server.close(), transport.close(), control.close()]);
+    await Promise.all([server.close(), transport.close(), control.close(), lifecycle.close()]);
   };
 }
