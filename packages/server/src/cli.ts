@@ -25,7 +25,8 @@ const USAGE = `Usage: pnpm run server [options]
   --shape-seed N       seed of the network shape              default ${DEFAULTS.shapeSeed}
   --api-keys-file F    JSON array of keys or {key, deviceIds} (or set SAVANTS_API_KEYS=k1,k2)
   --no-rate-limit      disable the 60 requests/minute/device token limit
-  --help`;
+  --allow-query-overrides  honour ?agent=, ?shape=… from every client (default: loopback clients only)
+  --help               print this and exit`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     shapeSeed: integer('shape-seed', values['shape-seed'], 0),
     apiKeysFile: values['api-keys-file'],
     rateLimit: values['no-rate-limit'] ? false : undefined,
+    allowQueryOverrides: values['allow-query-overrides'] ? true : undefined,
   };
   if (options.recordDir) mkdirSync(options.recordDir, { recursive: true });
   const server = await createVoiceServer(options);
@@ -119,6 +121,7 @@ function parse() {
       'shape-seed': { type: 'string' },
       'api-keys-file': { type: 'string' },
       'no-rate-limit': { type: 'boolean' },
+      'allow-query-overrides': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

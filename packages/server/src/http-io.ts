@@ -15,6 +15,7 @@ export const HTTP_ERROR_MESSAGES: Record<HttpErrorCode, string> = {
   REQUEST_TIMEOUT: 'The request body did not arrive in time',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   RATE_LIMITED: 'Too many requests. Try again later.',
+  AUTH_THROTTLED: 'Too many failed authentications from this address. Try again later.',
   CONFIGURATION_ERROR: 'Server configuration error',
   INTERNAL_ERROR: 'Internal server error',
 };

@@ -2,6 +2,8 @@
  * Options of the reference server, with one `DEFAULTS` object. The README's option table is checked against it.
  * @module
  */
+
+import type { IncomingMessage } from 'node:http';
 import { AUTH_WINDOW_MS, MAX_SOCKETS_PER_DEVICE, TOKEN_REQUESTS_PER_MINUTE, TOKEN_TTL_SECONDS } from '@savants/voice/protocol';
 import type { Agent } from './agents/agent.ts';
 import type { AgentName, AgentOptions } from './agents/registry.ts';
@@ -33,10 +35,11 @@ export interface VoiceServerOptions {
   /** Options of the built-in agents. @default {} */
   agentOptions?: AgentOptions;
   /**
-   * Let the socket URL's query pick `agent`, `shape` and `seed` (and agent knobs) per session. Reference server only:
-   * the real API takes no query. @default true
+   * Let the socket URL's query pick `agent`, `shape` and `seed` (and agent knobs) per session: `'loopback'` for
+   * clients on a loopback address only, `true` for every client, `false` for none. Other clients' queries are
+   * ignored. Reference server only: the real API takes no query. @default 'loopback'
    */
-  allowQueryOverrides?: boolean;
+  allowQueryOverrides?: boolean | 'loopback';
   /** Token lifetime in seconds. @default 60 */
   tokenTtlSeconds?: number;
   /** How long a socket may stay open without sending its token. @default 30000 */
@@ -54,6 +57,18 @@ export interface VoiceServerOptions {
   inactiveDevices?: Readonly<Record<string, string>>;
   /** Token requests per device in a rolling window; `false` disables the limit (fuzzing). @default { limit: 60, windowMs: 60000 } */
   rateLimit?: RateLimit | false;
+  /**
+   * Failed authentications (wrong key, or a key not bound to the device) per client address in a rolling window;
+   * beyond it the address gets 429 `AUTH_THROTTLED`. `false` disables the throttle. @default { limit: 20, windowMs: 60000 }
+   */
+  authFailureLimit?: RateLimit | false;
+  /** Sockets per client address that have not sent a valid token yet; more are closed at once with 4202. @default 32 */
+  maxPendingSocketsPerAddress?: number;
+  /**
+   * The client's address, which the per-address limits and the loopback check go by. Behind a reverse proxy, return
+   * the address your proxy forwards (and trust that header from your proxy only). @default the socket's remote address
+   */
+  clientAddress?: (req: IncomingMessage) => string;
   /** Concurrent authenticated sockets per device. @default 10 */
   maxSocketsPerDevice?: number;
   /** Directory for per-session WAV recordings and JSON sidecars; omitted: nothing is recorded. @default undefined */
@@ -70,7 +85,10 @@ export interface VoiceServerOptions {
   maxBodyBytes?: number;
   /** Time allowed for a whole request body; a slower one gets 408. @default 10000 */
   bodyTimeoutMs?: number;
-  /** Largest socket message; a larger one closes the socket with 1009. @default 1048576 */
+  /**
+   * Largest socket message, enforced by `ws` while the frame arrives: a larger one closes the socket with 1009.
+   * Twice the largest audio frame (8,000 bytes) and the largest token (8,192 characters). @default 16384
+   */
   maxPayloadBytes?: number;
   /** Outgoing messages queued per session; more are dropped. @default 3000 */
   maxQueuedMessages?: number;
@@ -88,18 +106,20 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   agent: 'echo',
   agentOptions: {},
-  allowQueryOverrides: true,
+  allowQueryOverrides: 'loopback',
   tokenTtlSeconds: TOKEN_TTL_SECONDS,
   authWindowMs: AUTH_WINDOW_MS,
   inactiveDevices: {},
   rateLimit: { limit: TOKEN_REQUESTS_PER_MINUTE, windowMs: 60_000 },
+  authFailureLimit: { limit: 20, windowMs: 60_000 },
+  maxPendingSocketsPerAddress: 32,
   maxSocketsPerDevice: MAX_SOCKETS_PER_DEVICE,
   shape: 'none',
   shapeSeed: 1,
   corsOrigins: [],
   maxBodyBytes: 4096,
   bodyTimeoutMs: 10_000,
-  maxPayloadBytes: 1_048_576,
+  maxPayloadBytes: 16_384,
   maxQueuedMessages: 3000,
   shutdownGraceMs: 1000,
 } as const satisfies Partial<VoiceServerOptions>;

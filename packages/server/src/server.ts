@@ -6,17 +6,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { STREAM_PATH, TOKEN_PATH } from '@savants/voice/protocol';
-import { WebSocketServer } from 'ws';
+import { SOCKET_ERRORS, type SocketErrorCode, STREAM_PATH, TOKEN_PATH } from '@savants/voice/protocol';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Agent } from './agents/agent.ts';
 import { createAgent, isAgentName } from './agents/registry.ts';
-import { loadApiKeys } from './api-keys.ts';
+import { digestKeys, loadApiKeys } from './api-keys.ts';
+import { AuthThrottle } from './auth-throttle.ts';
 import { sendHttpError, sendJson, sendPreflight } from './http-io.ts';
 import { jsonLineLogger, type Logger } from './logger.ts';
 import { createNetworkModel, SHAPE_NAMES, type ShapeName } from './network-model.ts';
 import { DEFAULTS, type VoiceServerOptions } from './options.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { TimerRegistry } from './timers.ts';
+import { errorFrame } from './socket-frames.ts';
+import { TimerRegistry, type TimerScope } from './timers.ts';
 import { handleTokenRequest, type TokenEndpointDeps } from './token-endpoint.ts';
 import { type MintOptions, TokenService } from './tokens.ts';
 import { type SessionPlan, VoiceSocket, type VoiceSocketHost } from './voice-socket.ts';
@@ -37,6 +39,8 @@ export interface VoiceServerStats {
   usedTokens: number;
   /** Devices tracked by the rate limiter (bounded by the requests of one window). */
   rateLimitedDevices: number;
+  /** Addresses and trusted keys tracked by the failed-auth throttle (bounded by the failures of one window). */
+  throttledAddresses: number;
   /** Recordings still being finalised. */
   recordingsInProgress: number;
 }
@@ -86,6 +90,8 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
   const tokens = new TokenService(options.jwtSecret);
   const inactiveDevices = new Map<string, string>(Object.entries(options.inactiveDevices ?? DEFAULTS.inactiveDevices));
   const rateLimiter = o.rateLimit ? new RateLimiter(o.rateLimit) : null;
+  const authThrottle = o.authFailureLimit ? new AuthThrottle(o.authFailureLimit) : null;
+  const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? '');
   const sockets = new Set<VoiceSocket>();
   const recordings = new Set<Promise<unknown>>();
   let sessionCount = 0;
@@ -106,8 +112,7 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
     inactiveDevices,
     hasRoomFor: (deviceId) => countSockets((s) => s.authenticated && s.deviceId === deviceId) < o.maxSocketsPerDevice,
     sessionOpened: () => sessionCount++,
-    planSession(params, index): SessionPlan {
-      const q = o.allowQueryOverrides ? params : new URLSearchParams();
+    planSession(q, index): SessionPlan {
       const agentName = q.get('agent');
       const agent = agentName && isAgentName(agentName) ? createAgent(agentName, o.agentOptions) : defaultAgent;
       const shape = (q.get('shape') as ShapeName | null) ?? o.shape;
@@ -125,7 +130,9 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
 
   const httpTimers = timers.scope();
   const tokenDeps: TokenEndpointDeps = {
-    apiKeys,
+    apiKeys: digestKeys(apiKeys),
+    authThrottle,
+    clientAddress,
     inactiveDevices,
     rateLimiter,
     tokens,
@@ -156,13 +163,23 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayloadBytes, perMessageDeflate: false });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const refusal = url.pathname !== STREAM_PATH ? '404 Not Found' : badOverride(url.searchParams, o.allowQueryOverrides);
+    const address = clientAddress(req);
+    // Query overrides (agent=drop…) only for the clients allowed them; everyone else's query is ignored.
+    const overrides = o.allowQueryOverrides === true || (o.allowQueryOverrides === 'loopback' && isLoopbackAddress(address));
+    const params = overrides ? url.searchParams : new URLSearchParams();
+    const refusal = url.pathname !== STREAM_PATH ? '404 Not Found' : badOverride(params);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(new VoiceSocket(ws, host, timers.scope(), url.searchParams));
+      const pending = countSockets((s) => s.pending && s.address === address);
+      if (pending >= o.maxPendingSocketsPerAddress) {
+        log('warn', 'socket.pending_limit', { address, pending });
+        refuseAtOnce(ws, timers.scope(), 'PENDING_SOCKET_LIMIT', { limit: o.maxPendingSocketsPerAddress });
+        return;
+      }
+      sockets.add(new VoiceSocket(ws, host, timers.scope(), params, address));
     });
   };
 
@@ -219,6 +236,7 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
       queuedMessages: [...sockets].reduce((n, s) => n + s.queued, 0),
       usedTokens: tokens.usedTokens,
       rateLimitedDevices: rateLimiter?.size ?? 0,
+      throttledAddresses: authThrottle?.size ?? 0,
       recordingsInProgress: recordings.size,
     }),
     mintToken: (deviceId, mint = {}) =>
@@ -239,8 +257,7 @@ export async function createVoiceServer(options: VoiceServerOptions = {}): Promi
 }
 
 /** Why the socket URL's query is refused (`400 Bad Request`), or null. Unknown parameters are ignored. */
-function badOverride(params: URLSearchParams, allowed: boolean): string | null {
-  if (!allowed) return null;
+function badOverride(params: URLSearchParams): string | null {
   const agent = params.get('agent');
   const shape = params.get('shape');
   const seed = params.get('seed');
@@ -248,6 +265,26 @@ function badOverride(params: URLSearchParams, allowed: boolean): string | null {
   if (shape !== null && !(SHAPE_NAMES as readonly string[]).includes(shape)) return '400 Bad Request';
   if (seed !== null && !Number.isInteger(Number(seed))) return '400 Bad Request';
   return null;
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
+}
+
+/** How long a refused socket may take to answer the close frame before it is cut. */
+const REFUSAL_GRACE_MS = 1000;
+
+/**
+ * An error frame and its close code for a socket the server will not serve at all, then a cut if the peer does not
+ * answer the close frame quickly: refused sockets must not linger for `ws`'s 30 s close timeout.
+ */
+function refuseAtOnce(ws: WebSocket, timers: TimerScope, code: SocketErrorCode, details: Record<string, unknown>): void {
+  ws.on('error', () => {});
+  ws.once('close', () => timers.clearAll());
+  ws.send(errorFrame(code, details));
+  ws.close(SOCKET_ERRORS[code].close ?? 1011, code);
+  timers.set(() => ws.terminate(), REFUSAL_GRACE_MS);
 }
 
 function hostForUrl(host: string): string {

@@ -23,6 +23,7 @@ export const SOCKET_ERROR_MESSAGES: Record<SocketErrorCode, string> = {
   BINARY_BEFORE_AUTH: 'The first message must be the token, as a text frame',
   INVALID_AUDIO_FRAME: 'Audio frame rejected: frames must be non-empty, of even length and at most 8000 bytes',
   CONNECTION_LIMIT: 'Too many concurrent connections for this device',
+  PENDING_SOCKET_LIMIT: 'Too many connections from this address are waiting for their token',
   SERVER_SHUTDOWN: 'The server is shutting down',
   INTERNAL_ERROR: 'Internal server error',
 };

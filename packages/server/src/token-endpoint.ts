@@ -1,22 +1,28 @@
 /**
  * `POST /api/websocket-voice/token`: `{apiKey, deviceId}` → `200 {"token"}`, or the documented error envelope.
- * Order of checks: content type, body size and time, JSON, fields (the shared `TokenRequestSchema`), rate limit
- * (before the key check, so guessing keys for a device is limited too), API key, device state.
+ * Order of checks: content type, body size and time, JSON, fields (the shared `TokenRequestSchema`), the failed-auth
+ * throttle of the client's address, API key (compared in constant time), the device's rate limit (after the key
+ * check: only requests with a valid key spend a device's budget, so nobody can lock a device out with wrong keys),
+ * device state.
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HttpErrorCode, type InvalidRequestDetails, TokenRequestSchema } from '@savants/voice/protocol';
-import { keyAllows } from './api-keys.ts';
+import { type KeyDigestEntry, keyAllows, keyDigest } from './api-keys.ts';
+import type { AuthThrottle } from './auth-throttle.ts';
 import { readBody } from './body-reader.ts';
 import { corsHeaders, sendHttpError, sendJson } from './http-io.ts';
 import { type Logger, redact } from './logger.ts';
-import type { ApiKeyEntry } from './options.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TimerScope } from './timers.ts';
 import type { TokenService } from './tokens.ts';
 
 export interface TokenEndpointDeps {
-  apiKeys: readonly ApiKeyEntry[];
+  apiKeys: readonly KeyDigestEntry[];
+  /** Null when the throttle is off. */
+  authThrottle: AuthThrottle | null;
+  /** The client's address, which the throttle counts by. */
+  clientAddress: (req: IncomingMessage) => string;
   inactiveDevices: ReadonlyMap<string, string>;
   /** Null when the limit is off. */
   rateLimiter: RateLimiter | null;
@@ -70,9 +76,31 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   }
   const { apiKey, deviceId } = parsed.data;
 
+  const address = deps.clientAddress(req);
+  const presented = keyDigest(apiKey);
+  const valid = keyAllows(deps.apiKeys, presented, deviceId);
+  const now = Date.now();
+  const throttle = deps.authThrottle;
+  if (throttle) {
+    const retryAfter = throttle.retryAfterSeconds(address, now);
+    // A blocked address gets the same answer whatever its key, unless this very key already worked from there.
+    if (retryAfter > 0 && !(valid && throttle.trusts(address, presented.toString('base64'), now))) {
+      deps.log('warn', 'token.auth_throttled', { address, deviceId });
+      const { limit, windowMs } = throttle.limit;
+      return sendHttpError(res, 'AUTH_THROTTLED', {
+        details: { retryAfter, limit, window: describeWindow(windowMs) },
+        headers: { ...cors, 'Retry-After': String(retryAfter) },
+      });
+    }
+  }
+  if (!valid) {
+    throttle?.recordFailure(address, now);
+    deps.log('warn', 'token.auth_failed', { address, deviceId, apiKey: redact(apiKey) });
+    return sendHttpError(res, 'AUTHENTICATION_FAILED', { headers: cors });
+  }
   if (deps.rateLimiter) {
     const { limit, windowMs } = deps.rateLimiter.limit;
-    const decision = deps.rateLimiter.hit(deviceId, Date.now());
+    const decision = deps.rateLimiter.hit(deviceId, now);
     if (!decision.allowed) {
       deps.log('warn', 'token.rate_limited', { deviceId });
       return sendHttpError(res, 'RATE_LIMITED', {
@@ -81,15 +109,12 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
       });
     }
   }
-  if (!keyAllows(deps.apiKeys, apiKey, deviceId)) {
-    deps.log('warn', 'token.auth_failed', { deviceId, apiKey: redact(apiKey) });
-    return sendHttpError(res, 'AUTHENTICATION_FAILED', { headers: cors });
-  }
   const deactivatedAt = deps.inactiveDevices.get(deviceId);
   if (deactivatedAt !== undefined) {
     return sendHttpError(res, 'DEVICE_INACTIVE', { details: { deviceId, deactivatedAt }, headers: cors });
   }
   const token = await deps.tokens.mint(deviceId, { ttlSeconds: deps.tokenTtlSeconds });
+  throttle?.recordSuccess(address, presented.toString('base64'), now);
   deps.log('info', 'token.issued', { deviceId, apiKey: redact(apiKey), token: redact(token) });
   sendJson(res, 200, { token }, { ...cors, 'Cache-Control': TOKEN_CACHE_CONTROL, Pragma: 'no-cache' });
 }

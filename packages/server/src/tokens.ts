@@ -11,7 +11,7 @@ import { jwtVerify, SignJWT } from 'jose';
 export interface MintOptions {
   /** Lifetime in seconds. */
   ttlSeconds: number;
-  /** Back-dates the token by this many seconds (tests: an already expired token). @default 0 */
+  /** Back-dates the token by this many seconds (tests: an already expired token; negative: issued in the future). @default 0 */
   ageSeconds?: number;
 }
 
@@ -59,6 +59,8 @@ export class TokenService {
     const parsed = TokenClaimsSchema.safeParse(payload);
     if (!parsed.success) return { ok: false, code: 'TOKEN_INVALID', reason: 'bad_claims' };
     const now = Date.now();
+    // Tokens are minted here, on this clock: one issued "in the future" was not (jose checks `iat` only with maxTokenAge).
+    if (parsed.data.iat > Math.floor(now / 1000)) return { ok: false, code: 'TOKEN_INVALID', reason: 'iat_in_future' };
     this.#forgetExpired(now);
     if (this.#used.has(parsed.data.jti)) return { ok: false, code: 'TOKEN_REUSED', reason: 'jti_seen' };
     this.#used.set(parsed.data.jti, parsed.data.exp * 1000);

@@ -51,6 +51,8 @@ export class VoiceSocket {
   readonly #host: VoiceSocketHost;
   readonly #timers: TimerScope;
   readonly #params: URLSearchParams;
+  /** The client's address (the per-address limits count by it). */
+  readonly address: string;
   #state: State = 'awaiting_token';
   #authTimer: ReturnType<typeof setTimeout> | null;
   #sessionId: string | null = null;
@@ -59,8 +61,9 @@ export class VoiceSocket {
   #agent: AgentSession | null = null;
   #recorder: SessionRecorder | null = null;
 
-  constructor(ws: WebSocket, host: VoiceSocketHost, timers: TimerScope, params: URLSearchParams) {
+  constructor(ws: WebSocket, host: VoiceSocketHost, timers: TimerScope, params: URLSearchParams, address: string) {
     this.ws = ws;
+    this.address = address;
     this.#host = host;
     this.#timers = timers;
     this.#params = params;
@@ -71,6 +74,10 @@ export class VoiceSocket {
     ws.on('error', (error) => host.log('warn', 'socket.error', { sessionId: this.#sessionId, error: error.message }));
   }
 
+  /** Still waiting for its token, or verifying it: what the per-address cap on unauthenticated sockets counts. */
+  get pending(): boolean {
+    return this.#state === 'awaiting_token' || this.#state === 'verifying';
+  }
   get authenticated(): boolean {
     return this.#sessionId !== null;
   }

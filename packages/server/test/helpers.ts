@@ -2,8 +2,10 @@
  * Test helpers: real HTTP and `ws` clients against a real server on port 0. Nothing here fakes the server.
  * @module
  */
+
+import { request } from 'node:http';
 import { type ConnectedMessage, ConnectedMessageSchema, type ErrorFrame, ErrorFrameSchema, TOKEN_PATH } from '@savants/voice/protocol';
-import { WebSocket } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 import { createVoiceServer, DEV_API_KEY, silentLogger, type VoiceServer, type VoiceServerOptions } from '../src/index.ts';
 
 export const servers: VoiceServer[] = [];
@@ -41,6 +43,42 @@ export async function postToken(server: VoiceServer, body: unknown, headers: Rec
   return { status: res.status, headers: res.headers, json };
 }
 
+/** `postToken` from a chosen local address (`127.0.0.2`…): a second client, as far as per-address limits can tell. */
+export function postTokenFrom(
+  server: VoiceServer,
+  localAddress: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server.url}${TOKEN_PATH}`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString();
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+          let json: unknown = raw;
+          try {
+            json = JSON.parse(raw);
+          } catch {}
+          resolve({ status: res.statusCode ?? 0, headers: h, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
 /** A token through the documented HTTP flow. */
 export async function fetchToken(server: VoiceServer, deviceId = 'device-test'): Promise<string> {
   const answer = await postToken(server, { apiKey: DEV_API_KEY, deviceId });
@@ -58,8 +96,9 @@ export class TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: Array<() => void> = [];
 
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
+  /** `options.localAddress` (e.g. `127.0.0.2`) connects from another loopback address: per-address limits see a second client. */
+  constructor(url: string, options?: ClientOptions) {
+    this.ws = new WebSocket(url, options);
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);

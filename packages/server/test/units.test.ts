@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keyAllows, loadApiKeys } from '../src/api-keys.ts';
+import { digestKeys, keyAllows, keyDigest, loadApiKeys } from '../src/api-keys.ts';
 import { DEV_API_KEY, redact } from '../src/index.ts';
 import { RateLimiter } from '../src/rate-limiter.ts';
 import { EnergyVad } from '../src/vad.ts';
@@ -68,8 +68,8 @@ describe('API keys', () => {
   it('defaults to the development key, which accepts any device id', () => {
     const keys = loadApiKeys({ env: {} });
     expect(keys).toEqual([{ key: DEV_API_KEY }]);
-    expect(keyAllows(keys, DEV_API_KEY, 'anything')).toBe(true);
-    expect(keyAllows(keys, 'other', 'anything')).toBe(false);
+    expect(keyAllows(digestKeys(keys), keyDigest(DEV_API_KEY), 'anything')).toBe(true);
+    expect(keyAllows(digestKeys(keys), keyDigest('other'), 'anything')).toBe(false);
   });
 
   it('reads SAVANTS_API_KEYS (comma-separated) before the file', () => {
@@ -83,8 +83,8 @@ describe('API keys', () => {
       writeFileSync(file, JSON.stringify(['k1', { key: 'k2', deviceIds: ['kiosk'] }]));
       const keys = loadApiKeys({ env: {}, apiKeysFile: file });
       expect(keys).toEqual([{ key: 'k1' }, { key: 'k2', deviceIds: ['kiosk'] }]);
-      expect(keyAllows(keys, 'k2', 'kiosk')).toBe(true);
-      expect(keyAllows(keys, 'k2', 'other')).toBe(false);
+      expect(keyAllows(digestKeys(keys), keyDigest('k2'), 'kiosk')).toBe(true);
+      expect(keyAllows(digestKeys(keys), keyDigest('k2'), 'other')).toBe(false);
       writeFileSync(file, JSON.stringify([{ key: 'k3', deviceIds: 'kiosk' }]));
       expect(() => loadApiKeys({ env: {}, apiKeysFile: file })).toThrow(/entry 0/);
     } finally {

@@ -26,6 +26,11 @@ export const HTTP_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, retry: 'stop' },
   /** More than 60 token requests for one device in a rolling minute; wait `details.retryAfter` seconds. Documented. */
   RATE_LIMITED: { status: 429, retry: 'retry' },
+  /**
+   * Too many failed authentications from the client's address in a rolling minute; wait `details.retryAfter` seconds.
+   * A key that already obtained a token from that address is not held back.
+   */
+  AUTH_THROTTLED: { status: 429, retry: 'retry' },
   /** The server is misconfigured; trying again will not help until it is fixed. Documented. */
   CONFIGURATION_ERROR: { status: 500, retry: 'stop' },
   /** The server failed while handling the request. */
@@ -56,6 +61,8 @@ export const SOCKET_ERRORS = {
   INVALID_AUDIO_FRAME: { close: null, retry: 'retry' },
   /** The device already has 10 open sockets. */
   CONNECTION_LIMIT: { close: 4201, retry: 'retry' },
+  /** The client's address already holds 32 sockets that have not sent a valid token yet. */
+  PENDING_SOCKET_LIMIT: { close: 4202, retry: 'retry' },
   /** The server is shutting down. */
   SERVER_SHUTDOWN: { close: 1001, retry: 'retry' },
   /** The server failed. */
@@ -78,6 +85,7 @@ export const CLOSE_CODES = {
   4101: { name: 'UNEXPECTED_TEXT_FRAME', retry: 'stop' },
   4102: { name: 'BINARY_BEFORE_AUTH', retry: 'stop' },
   4201: { name: 'CONNECTION_LIMIT', retry: 'retry' },
+  4202: { name: 'PENDING_SOCKET_LIMIT', retry: 'retry' },
 } as const satisfies Record<number, { name: string; retry: RetryAdvice }>;
 export type CloseCode = keyof typeof CLOSE_CODES;
 
