@@ -94,6 +94,13 @@ export interface ConnectionOptions {
    */
   apiKey?: string;
   /**
+   * Lets `apiKey` be used in a web page that is not served from a loopback host. Without it, such a page gets
+   * `INVALID_OPTIONS`: everyone who opens the page can read the key, so production pages use `token` or `tokenUrl`.
+   * Set it only for a prototype whose key you are ready to lose.
+   * @default false
+   */
+  dangerouslyAllowBrowser?: boolean;
+  /**
    * The registered device id sent with `apiKey`. Without it the SDK generates one (`crypto.randomUUID()`) and keeps
    * it in `storage`. Ignored with `token` and `tokenUrl` (the app's backend owns the device id then).
    * @default generated once per browser and kept in `storage`
@@ -215,6 +222,7 @@ export const DEFAULTS = {
   minUptimeMs: 5_000,
   maxBufferedAmountMs: 300,
   reconnectBufferMs: 2_000,
+  dangerouslyAllowBrowser: false,
   // Audio
   echoCancellation: true,
   noiseSuppression: true,

@@ -6,6 +6,7 @@
  * @module
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_NAMES, isAgentName } from './agents/registry.ts';
 import { redact } from './logger.ts';
@@ -20,7 +21,7 @@ const USAGE = `Usage: pnpm run server [options]
   --echo-pace P        echo agent: realtime, or a speed factor  default realtime
   --token-ttl S        token lifetime in seconds              default ${DEFAULTS.tokenTtlSeconds}
   --auth-window MS     time allowed for the token frame       default ${DEFAULTS.authWindowMs}
-  --record-dir DIR     write <session>.wav + <session>.json per session
+  --record-dir DIR     write <session>.wav + <session>.json per session (relative to where you ran the command)
   --shape NAME         ${SHAPE_NAMES.join(' | ')}   default ${DEFAULTS.shape}
   --shape-seed N       seed of the network shape              default ${DEFAULTS.shapeSeed}
   --api-keys-file F    JSON array of keys or {key, deviceIds} (or set SAVANTS_API_KEYS=k1,k2)
@@ -64,10 +65,10 @@ async function main(): Promise<void> {
     agentOptions: echoPace === undefined ? undefined : { echo: { pace: echoPace === 'realtime' ? 'realtime' : Number(echoPace) } },
     tokenTtlSeconds: integer('token-ttl', values['token-ttl'], 1),
     authWindowMs: integer('auth-window', values['auth-window'], 1),
-    recordDir: values['record-dir'],
+    recordDir: fromUserDir(values['record-dir']),
     shape: values.shape as ShapeName | undefined,
     shapeSeed: integer('shape-seed', values['shape-seed'], 0),
-    apiKeysFile: values['api-keys-file'],
+    apiKeysFile: fromUserDir(values['api-keys-file']),
     rateLimit: values['no-rate-limit'] ? false : undefined,
     allowQueryOverrides: values['allow-query-overrides'] ? true : undefined,
   };
@@ -107,8 +108,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/**
+ * A path as the user meant it: relative to the directory they ran the command from. `pnpm run server` runs this
+ * file in packages/server; pnpm (and npm) say where the user was in INIT_CWD.
+ */
+function fromUserDir(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
 function parse() {
+  // `pnpm run server -- --help` hands the script a literal `--` first; parseArgs would make everything after it a
+  // positional argument.
+  const args = process.argv.slice(2);
   return parseArgs({
+    args: args[0] === '--' ? args.slice(1) : args,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },

@@ -1,4 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOKEN_PATH } from '@savants/voice/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,12 +44,16 @@ describe('logs', () => {
 });
 
 /** Runs the CLI as `pnpm run server` does (Node 22 strips the types). */
-function startCli(args: string[]): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; output: () => string; url: string }> {
   const child = spawn(
     process.execPath,
     ['--conditions=@savants/source', '--experimental-strip-types', '--no-warnings', 'src/cli.ts', ...args],
     {
       cwd: serverDir,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -89,6 +95,33 @@ describe('CLI', () => {
     expect(await exited).toBe(0);
     const { token } = (await res.json()) as { token: string };
     expect(output()).not.toContain(token);
+  });
+
+  it('`pnpm run server -- --help` (the separator pnpm passes on) prints the usage and exits 0', () => {
+    const result = spawnSync('pnpm', ['run', '--silent', 'server', '--', '--help'], {
+      cwd: path.resolve(serverDir, '../..'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: pnpm run server');
+    expect(result.stdout).toContain('--record-dir DIR');
+  });
+
+  it('resolves a relative --record-dir against the directory the user ran the command from (INIT_CWD)', async () => {
+    const userDir = mkdtempSync(path.join(tmpdir(), 'savants-user-'));
+    const name = `rec-${process.pid}`;
+    try {
+      const { child } = await startCli(['--port', '0', '--record-dir', name], { ...process.env, INIT_CWD: userDir });
+      expect(existsSync(path.join(userDir, name))).toBe(true);
+      expect(existsSync(path.join(serverDir, name))).toBe(false);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    } finally {
+      rmSync(userDir, { recursive: true, force: true });
+      rmSync(path.join(serverDir, name), { recursive: true, force: true });
+    }
   });
 
   it('refuses unknown options and values with usage and exit code 2', async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { invalidOption, nonEmptyString, numberIn, numberOption } from '../option-checks.ts';
+import { flagOption, invalidOption, nonEmptyString, numberIn, numberOption } from '../option-checks.ts';
 import {
   type BackoffOptions,
   type Clock,
@@ -18,7 +18,7 @@ import { WIRE_BYTES_PER_SAMPLE, WIRE_SAMPLE_RATE } from '../protocol/constants.t
 import { systemClock } from './clock.ts';
 import { exponentialBackoff, neverReconnect } from './reconnect-policy.ts';
 import type { TokenMode } from './token-source.ts';
-import { checkSocketUrl, checkTokenUrl, socketUrlFromBase, tokenEndpointFromBase } from './url.ts';
+import { checkSocketUrl, checkTokenUrl, isLoopbackHost, socketUrlFromBase, tokenEndpointFromBase } from './url.ts';
 
 /** Bytes of 16 kHz Int16 mono audio per millisecond. */
 const BYTES_PER_MS = (WIRE_SAMPLE_RATE * WIRE_BYTES_PER_SAMPLE) / 1000;
@@ -72,8 +72,21 @@ function resolveToken(options: ConnectionOptions, baseUrl: string): TokenModeOpt
   }
   if (options.tokenUrl !== undefined) return { kind: 'tokenUrl', url: checkTokenUrl(nonEmptyString('tokenUrl', options.tokenUrl)) };
   const apiKey = nonEmptyString('apiKey', options.apiKey);
+  checkApiKeyPage(globalThis.location, flagOption(options, 'dangerouslyAllowBrowser'));
   const deviceId = options.deviceId === undefined ? undefined : nonEmptyString('deviceId', options.deviceId);
   return { kind: 'apiKey', endpoint: tokenEndpointFromBase(baseUrl), apiKey, deviceId };
+}
+
+/**
+ * `apiKey` in a page that other people open publishes the key, so it needs the loud opt-in there. Pages on a loopback
+ * host or from a file are the developer's own; outside a page (Node, no `location`) there is no one to read it.
+ */
+export function checkApiKeyPage(page: Pick<Location, 'hostname' | 'protocol'> | undefined, allowed: boolean): void {
+  if (allowed || page === undefined || page.protocol === 'file:' || isLoopbackHost(page.hostname)) return;
+  throw invalidOption(
+    `apiKey in a web page served from ${page.hostname} gives the key to everyone who opens the page. ` +
+      'Mint tokens on your backend and use token or tokenUrl; for a throwaway prototype, set dangerouslyAllowBrowser: true.',
+  );
 }
 
 /** Validates the connection options and applies `DEFAULTS`. Throws `VoiceError` `INVALID_OPTIONS` or `INSECURE_URL`. */

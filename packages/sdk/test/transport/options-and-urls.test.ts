@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { VoiceError } from '../../src/errors.ts';
 import { DEFAULTS } from '../../src/options.ts';
-import { resolveConnectionOptions } from '../../src/transport/resolve-options.ts';
+import { checkApiKeyPage, resolveConnectionOptions } from '../../src/transport/resolve-options.ts';
 import { checkSocketUrl, checkTokenUrl, isLoopbackHost, socketUrlFromBase, tokenEndpointFromBase } from '../../src/transport/url.ts';
 
 function thrown(fn: () => unknown): VoiceError {
@@ -79,5 +79,56 @@ describe('resolveConnectionOptions', () => {
   test('the API key never appears in a validation message', () => {
     const error = thrown(() => resolveConnectionOptions({ apiKey: 'sk_live_secret', tokenUrl: 'https://x.test' }));
     expect(error.message).not.toContain('sk_live_secret');
+  });
+});
+
+describe('apiKey in a web page', () => {
+  const page = (href: string) => {
+    const { hostname, protocol } = new URL(href);
+    return { hostname, protocol };
+  };
+
+  test('is refused on a page that is not on a loopback host unless dangerouslyAllowBrowser, with a message that says what to use', () => {
+    for (const href of ['https://shop.example.com/', 'http://192.0.2.2:5173/', 'https://localhost.example.com/']) {
+      const error = thrown(() => checkApiKeyPage(page(href), false));
+      expect(error.code, href).toBe('INVALID_OPTIONS');
+      expect(error.message).toContain(new URL(href).hostname);
+      expect(error.message).toMatch(/use token or tokenUrl/);
+      expect(error.message).toContain('dangerouslyAllowBrowser: true');
+      expect(error.retryable).toBe(false);
+      expect(() => checkApiKeyPage(page(href), true)).not.toThrow();
+    }
+  });
+
+  test('is allowed on loopback and file pages, and outside a page', () => {
+    for (const href of [
+      'http://localhost:5173/',
+      'http://127.0.0.1:5199/?x',
+      'http://[::1]:8080/',
+      'http://demo.localhost/',
+      'file:///home/me/a.html',
+    ]) {
+      expect(() => checkApiKeyPage(page(href), false), href).not.toThrow();
+    }
+    expect(() => checkApiKeyPage(undefined, false)).not.toThrow();
+    expect(DEFAULTS.dangerouslyAllowBrowser).toBe(false);
+  });
+
+  test('resolveConnectionOptions checks the page the code runs in, and the flag must be a boolean', () => {
+    const g = globalThis as { location?: unknown };
+    const before = g.location;
+    // Node has no page: a stand-in location is the only way to put these checks in one on this runner; the real page
+    // check runs in Chromium in e2e/api-key-page.spec.ts.
+    g.location = page('https://shop.example.com/');
+    try {
+      expect(thrown(() => resolveConnectionOptions({ apiKey: 'sk_live_x' })).code).toBe('INVALID_OPTIONS');
+      expect(resolveConnectionOptions({ apiKey: 'sk_live_x', dangerouslyAllowBrowser: true }).token.kind).toBe('apiKey');
+      expect(resolveConnectionOptions({ tokenUrl: 'https://shop.example.com/voice-token' }).token.kind).toBe('tokenUrl');
+      expect(thrown(() => resolveConnectionOptions({ apiKey: 'k', dangerouslyAllowBrowser: 'yes' as unknown as boolean })).code).toBe(
+        'INVALID_OPTIONS',
+      );
+    } finally {
+      g.location = before;
+    }
   });
 });
