@@ -1,25 +1,23 @@
 /**
- * `apiKey` in a real page on a host that is not loopback (issue 12): the built IIFE, served from this machine's LAN
- * address and opened by that address in Chromium, refuses an API key without `dangerouslyAllowBrowser`, and says to
- * use `token`/`tokenUrl`. The constructor never connects, so no server or microphone is needed.
+ * `apiKey` in a real page on a host that is not loopback (issue 12): the built IIFE, opened in Chromium as
+ * `http://app.voice.test`, refuses an API key without `dangerouslyAllowBrowser`, and says to use `token`/`tokenUrl`.
+ * Chromium's host-resolver rule maps that name to 127.0.0.1, so the page sees a non-loopback host while no packet
+ * leaves loopback (tests here never address the machine's LAN interfaces). The constructor never connects, so no
+ * server or microphone is needed.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import { type Browser, expect, test } from '@playwright/test';
-import { launchChromium, sdkDist } from './package-smoke-fixture.ts';
+import { type Browser, chromium, expect, test } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { sdkDist } from './package-smoke-fixture.ts';
 
-const lanAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+const PAGE_HOST = 'app.voice.test';
 
 let browser: Browser;
 let site: Server;
 let origin: string;
-
-test.skip(!lanAddress, 'this machine has no non-loopback IPv4 address to serve the page from');
 
 test.beforeAll(async () => {
   const iife = readFileSync(path.join(sdkDist, 'savants-voice.iife.js'));
@@ -27,9 +25,12 @@ test.beforeAll(async () => {
     if (req.url === '/savants-voice.iife.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(iife);
     else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/savants-voice.iife.js"></script>');
   });
-  await new Promise<void>((resolve) => site.listen(0, lanAddress, resolve));
-  origin = `http://${lanAddress}:${(site.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  origin = `http://${PAGE_HOST}:${(site.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${PAGE_HOST} 127.0.0.1`],
+  });
 });
 
 test.afterAll(async () => {
@@ -38,7 +39,7 @@ test.afterAll(async () => {
   await new Promise((resolve) => site?.close(resolve));
 });
 
-test('a page on a LAN host gets INVALID_OPTIONS for apiKey, unless dangerouslyAllowBrowser; a token callback is fine', async () => {
+test('a page on a non-loopback host gets INVALID_OPTIONS for apiKey, unless dangerouslyAllowBrowser; a token callback is fine', async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}/`);
   const result = await page.evaluate(() => {
@@ -59,7 +60,7 @@ test('a page on a LAN host gets INVALID_OPTIONS for apiKey, unless dangerouslyAl
     };
   });
   await page.close();
-  expect(result.host).toBe(lanAddress);
+  expect(result.host).toBe(PAGE_HOST);
   expect(result.plain.code).toBe('INVALID_OPTIONS');
   expect(result.plain.message).toContain('use token or tokenUrl');
   expect(result.plain.message).toContain('dangerouslyAllowBrowser');
