@@ -7,7 +7,8 @@
  * Why `data:` and not Blob URLs: in WebKit (WebKitGTK 2.50, the engine Safari is built on) `addModule()` of a Blob
  * URL sometimes never settles and the page's web process freezes, with no error, on the first call of a page as
  * well as on later ones, whether the Blob URL is revoked, kept, or made once per page. `data:` URLs of the same
- * source never froze there, and load as well as Blob URLs in Chromium and Firefox (measured: CHANGELOG, 0.2.0).
+ * source never froze there, and load as well as Blob URLs in Chromium and Firefox (measured: README, section
+ * "Content-Security-Policy and cross-origin isolation").
  * @module
  */
 import { VoiceError } from '../errors.ts';
