@@ -4,7 +4,8 @@
  *   plugin the library build uses.
  * - `?build=esm` / `?build=iife` load the built files of packages/sdk/dist instead (see demo/sdk-loader.ts):
  *   the ESM bundle through `/@fs/` (so its bare `zod` / `idb-keyval` imports resolve), the IIFE and the
- *   self-hosted worklets as plain files under `/sdk-dist/`.
+ *   self-hosted worklets as plain files under `/sdk-dist/`. The first request for dist builds the SDK if dist is
+ *   missing or older than the sources (a few seconds), so no prior `pnpm build` is needed.
  * - COOP/COEP headers make the page cross-origin isolated, as an app that needs SharedArrayBuffer must be: the SDK
  *   (which uses none) has to work on such pages too. The artifact smoke tests (e2e/package-smoke*) cover pages
  *   without isolation.
@@ -13,6 +14,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { ensureSdkBuild } from './e2e/sdk-build.ts';
 import { workletInline } from './packages/sdk/tools/worklet-inline-plugin.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -24,9 +26,21 @@ const frozen = process.env.DEMO_FROZEN === '1';
 
 /** Serves packages/sdk/dist as-is under /sdk-dist/ (no transform: the IIFE must stay a classic script). */
 function serveSdkDist(): Plugin {
+  const distUrl = `/@fs${sdkDist}/`;
   return {
     name: 'savants-serve-sdk-dist',
     configureServer(server) {
+      // Before Vite's own /@fs/ handler: a page that asks for dist gets a current one.
+      server.middlewares.use((req, _res, next) => {
+        if (req.url?.startsWith('/sdk-dist/') || req.url?.startsWith(distUrl)) {
+          try {
+            ensureSdkBuild(root, 'demo');
+          } catch (error) {
+            return next(error);
+          }
+        }
+        next();
+      });
       server.middlewares.use('/sdk-dist', (req, res, next) => {
         const file = path.join(sdkDist, decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
         if (!file.startsWith(sdkDist + path.sep) || !existsSync(file) || !statSync(file).isFile()) return next();

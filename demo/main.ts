@@ -1,8 +1,9 @@
 /**
  * The demo page: one VoiceClient, every control of the public API, and a live view of what it reports.
  * `?build=source|esm|iife` picks which SDK build drives it; `?debug` exposes the SDK on `window.SavantsVoice`;
- * the client is always on `window.voiceClient` (tests drive and inspect it there). `?server=`, `?apiKey=`,
- * `?tokenUrl=`, `?agent=`, `?shape=`, `?processing=off` pre-fill the form; `?autoconnect` connects on load.
+ * the client is always on `window.voiceClient`, from page load on (tests drive and inspect it there). `?server=`,
+ * `?tokenUrl=`, `?agent=`, `?shape=`, `?processing=off` pre-fill the form (never an API key: see settings.ts);
+ * `?autoconnect` connects on load.
  */
 import type { VoiceClient, VoiceClientOptions } from '@savants/voice';
 import { renderDevices } from './device-pickers.ts';
@@ -222,6 +223,9 @@ async function main(): Promise<void> {
   setInterval(() => renderStats(ui.stats, client?.stats), 250);
   renderStats(ui.stats, undefined);
   setBusy('idle');
+  // A client from the start, so `window.voiceClient` always exists (the constructor never connects). Options the SDK
+  // refuses (an empty token URL, an API key on a page that is not on a loopback host) are shown in the log.
+  await clientFor(readForm()).catch((error: unknown) => log.add('error', error));
   await refreshDevices(sdk);
   window.demoReady = true;
   log.add('ready', `SDK loaded from the ${build} build`);

@@ -1,7 +1,8 @@
 /**
  * Loads the SDK the way the page asks (`?build=source|esm|iife`), so the same demo exercises the TypeScript source
  * (dev default), the built ESM bundle and the `<script>` IIFE bundle. The built files come from
- * `packages/sdk/dist` (run `pnpm build` first); the dev server serves them (see the root vite.config.ts).
+ * `packages/sdk/dist`, which the dev server builds on the first request when it is missing or stale (see the root
+ * vite.config.ts).
  */
 import type * as SavantsVoiceModule from '@savants/voice';
 

@@ -2,6 +2,10 @@
  * The connection form's values: from the query string first (tests and shared links), then what the user typed
  * last time (localStorage, API key excepted), then the defaults of `pnpm run demo` (the reference server on 127.0.0.1:8787 with its
  * documented development key).
+ *
+ * An API key is never read from the URL (URLs end up in history, logs and Referer headers) and never from the build
+ * environment (a `VITE_` variable is baked into the bundle for everyone who loads it): it is typed into the form, or
+ * it is the reference server's public development key.
  */
 export interface DemoSettings {
   serverUrl: string;
@@ -16,11 +20,13 @@ export interface DemoSettings {
 }
 
 const STORAGE_KEY = 'savants-voice-demo';
+/** The reference server's development key (packages/server, `DEV_API_KEY`): public, and accepted only by that server. */
+const REFERENCE_SERVER_DEV_KEY = 'sk_dev_savants_local';
 
 const DEFAULT_SETTINGS: DemoSettings = {
   serverUrl: import.meta.env.VITE_VOICE_SERVER_URL ?? 'http://127.0.0.1:8787',
   auth: 'apiKey',
-  apiKey: import.meta.env.VITE_VOICE_API_KEY ?? 'sk_dev_savants_local',
+  apiKey: REFERENCE_SERVER_DEV_KEY,
   tokenUrl: '',
   agent: 'echo',
   shape: 'none',
@@ -36,7 +42,6 @@ function fromQuery(params: URLSearchParams): Partial<DemoSettings> {
     if (value !== null) (out as Record<string, unknown>)[name] = value;
   };
   text('serverUrl', 'server');
-  text('apiKey');
   text('tokenUrl');
   text('agent');
   text('shape');

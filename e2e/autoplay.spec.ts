@@ -12,7 +12,7 @@ test('without the autoplay flag, a call started on page load (no gesture) still 
     mic: 'tone440',
     loop: true,
     autoplay: false,
-    query: { server: server.url, apiKey: server.devApiKey, agent: 'loopback', autoconnect: '1' },
+    query: { server: server.url, agent: 'loopback', autoconnect: '1' },
   });
   await expect(page.locator('#state-badge')).toHaveText('connected');
   await expect.poll(() => page.evaluate(() => window.voiceClient!.stats.framesCaptured)).toBeGreaterThan(10);

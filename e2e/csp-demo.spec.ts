@@ -7,7 +7,7 @@
  * `data:` URLs) ends in WORKLET_LOAD_FAILED. csp.spec.ts shows the same on a bare script-tag page, with the no-policy
  * half of the control.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
@@ -23,6 +23,8 @@ import {
 } from './package-smoke-fixture.ts';
 
 const CSP = "script-src 'self'; worker-src 'self'";
+/** Set in the build's environment: a demo that read `VITE_VOICE_API_KEY` would ship it to everyone (issue 12). */
+const BUILD_ENV_KEY = 'sk_live_must_not_ship_in_bundle';
 
 let browser: Browser;
 let voice: VoiceServerProcess;
@@ -31,7 +33,12 @@ let demoOut: string;
 
 test.beforeAll(async () => {
   demoOut = mkdtempSync(path.join(tmpdir(), 'savants-demo-csp-'));
-  await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: demoOut, emptyOutDir: true } });
+  process.env.VITE_VOICE_API_KEY = BUILD_ENV_KEY;
+  try {
+    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: demoOut, emptyOutDir: true } });
+  } finally {
+    delete process.env.VITE_VOICE_API_KEY;
+  }
   [voice, browser, site] = await Promise.all([
     startVoiceServer(),
     launchChromium(),
@@ -52,7 +59,7 @@ async function openDemo(extra: string): Promise<Page> {
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`));
   });
-  const query = `server=${encodeURIComponent(voice.url)}&apiKey=${encodeURIComponent(voice.apiKey)}&processing=off&autoconnect${extra}`;
+  const query = `server=${encodeURIComponent(voice.url)}&processing=off&autoconnect${extra}`;
   await page.goto(`${site.url}/?${query}`);
   return page;
 }
@@ -78,5 +85,13 @@ test(`control: the built demo under "${CSP}" without ?worklets=self fails with W
     await expect(page.locator('body')).toContainText('WORKLET_LOAD_FAILED');
   } finally {
     await page.close();
+  }
+});
+
+test('the production build of the demo carries no API key from the build environment', () => {
+  const files = readdirSync(demoOut, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+  expect(files.length).toBeGreaterThan(1);
+  for (const file of files) {
+    expect(readFileSync(path.join(file.parentPath, file.name), 'utf8'), file.name).not.toContain(BUILD_ENV_KEY);
   }
 });

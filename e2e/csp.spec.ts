@@ -38,8 +38,7 @@ test.afterAll(async () => {
   await Promise.all([browser?.close(), voice?.close(), site?.close(), openSite?.close()]);
 });
 
-const pageUrl = (extra = '', origin = site.url) =>
-  `${origin}/pages/iife.html?baseUrl=${encodeURIComponent(voice.url)}&apiKey=${encodeURIComponent(voice.apiKey)}${extra}`;
+const pageUrl = (extra = '', origin = site.url) => `${origin}/pages/iife.html?baseUrl=${encodeURIComponent(voice.url)}${extra}`;
 
 test(`under "${CSP}", workletBaseUrl to self-hosted worklets connects`, async () => {
   const result = await smokeIn(browser, pageUrl('&workletBaseUrl=/sdk/worklets/'));

@@ -7,9 +7,15 @@ for (const build of ['esm', 'iife'] as const) {
     const page = await openPage({
       mic: 'tone440',
       loop: true,
-      query: { build, server: server.url, apiKey: server.devApiKey, agent: 'loopback' },
+      query: { build, server: server.url, agent: 'loopback' },
     });
     await expect(page.locator('#build-label')).toHaveText(build);
+    // Before any click: the client exists (its constructor never connects), the key field hides what it holds, and
+    // the key the page uses is the reference server's development key, not one from the URL.
+    expect(await page.evaluate(() => window.voiceClient?.state)).toBe('idle');
+    await expect(page.locator('#api-key')).toHaveAttribute('type', 'password');
+    await expect(page.locator('#api-key')).toHaveValue('sk_dev_savants_local');
+    expect(page.url()).not.toContain('apiKey');
     if (build === 'iife') expect(await page.evaluate(() => typeof window.SavantsVoice?.VoiceClient)).toBe('function');
     await page.click('#connect');
     await expect(page.locator('#state-badge')).toHaveText('connected');

@@ -35,7 +35,8 @@ test.afterAll(async () => {
   await Promise.all([browser?.close(), voice?.close()]);
 });
 
-const query = () => `?baseUrl=${encodeURIComponent(voice.url)}&apiKey=${encodeURIComponent(voice.apiKey)}`;
+// No API key in the URL: the smoke pages use the reference server's public development key.
+const query = () => `?baseUrl=${encodeURIComponent(voice.url)}`;
 
 /** A connect/disconnect cycle that worked: constructed idle, connected, released. */
 function expectConnectedAndReleased(result: SmokeResult): void {

@@ -7,7 +7,8 @@ document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e
 /** @param {{ VoiceClient?: unknown, isVoiceError?: (e: unknown) => boolean }} sdk */
 export async function runSmoke(sdk) {
   const query = new URLSearchParams(location.search);
-  const options = { baseUrl: query.get('baseUrl'), apiKey: query.get('apiKey') };
+  // The reference server's public development key (its CLI prints it): never a key from the URL.
+  const options = { baseUrl: query.get('baseUrl'), apiKey: 'sk_dev_savants_local' };
   if (query.get('workletBaseUrl')) options.workletBaseUrl = new URL(query.get('workletBaseUrl'), location.href).href;
   const result = { exports: Object.keys(sdk).sort(), states: [], violations };
   if (typeof sdk.VoiceClient !== 'function') return { ...result, error: 'the SDK exports no VoiceClient' };

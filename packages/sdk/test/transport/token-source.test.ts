@@ -108,6 +108,20 @@ describe('the API token endpoint', () => {
     expect(error.retryAfterMs).toBeGreaterThan(0);
   });
 
+  test('429 AUTH_THROTTLED after failed authentications from this address: retryable, retryAfter in ms', async () => {
+    // A server of its own: its throttle must not touch the other tests' requests from this address.
+    const own = await createVoiceServer({ port: 0, logger: silentLogger, authFailureLimit: { limit: 1, windowMs: 60_000 } });
+    try {
+      expect((await failure(withApiKey('sk_wrong', uniqueDeviceId(), own.url))).code).toBe('AUTHENTICATION_FAILED');
+      const error = await failure(withApiKey('sk_wrong_again', uniqueDeviceId(), own.url));
+      expect(error).toMatchObject({ code: 'AUTH_THROTTLED', status: 429, retryable: true, details: { limit: 1, window: '1 minute' } });
+      expect(error.retryAfterMs).toBeGreaterThan(58_000);
+      expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('404 NOT_FOUND (a wrong base path) is final', async () => {
     const error = await failure(withApiKey(server.devApiKey, uniqueDeviceId(), `${server.url}/wrong-prefix`));
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, retryable: false });
