@@ -5,13 +5,13 @@
  * @module
  */
 import type { AudioGraphOptions } from './audio/audio-graph.ts';
-import { checkVolume, resolveAudioOptions } from './audio/audio-options.ts';
+import { resolveAudioOptions } from './audio/audio-options.ts';
 import { canSelectOutputDevice } from './audio/output-device.ts';
-import { Call } from './client/call.ts';
+import { aborted, Call } from './client/call.ts';
 import type { InterruptResult, VoiceClientEvents, VoiceClientState, VoiceClientStats } from './client/types.ts';
 import { VoiceError } from './errors.ts';
 import { TypedEventTarget } from './events.ts';
-import { invalidOption } from './option-checks.ts';
+import { numberIn } from './option-checks.ts';
 import type { VoiceClientOptions } from './options.ts';
 import { VoiceSocket } from './transport/voice-socket.ts';
 
@@ -100,7 +100,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
     const previous = this.#call;
     if (previous && !previous.ended) return previous.whenConnected();
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(new VoiceError('ABORTED', 'The signal passed to connect() was already aborted'));
+    if (signal?.aborted) return Promise.reject(aborted("connect()'s signal aborted"));
     const call = new Call({
       audio: { ...this.#audioOptions },
       socket: this.#socket,
@@ -143,8 +143,8 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
 
   /** Playback volume of the agent, 0 to 1. Throws `INVALID_OPTIONS` for anything else (`undefined` included). */
   setVolume(volume: number): void {
-    if (typeof volume !== 'number') throw invalidOption(`volume must be a number from 0 to 1, got ${String(volume)}`);
-    this.#audioOptions.volume = checkVolume(volume);
+    // No default here: `undefined` (or null) is a mistake, not "back to 1".
+    this.#audioOptions.volume = numberIn('volume', volume ?? Number.NaN, 1, 0, 1);
     this.#live()?.setVolume(volume);
   }
 

@@ -300,6 +300,7 @@ it(`${sequences} random call sequences keep every lifecycle invariant (seed ${se
       // Start the next sequence from a clean page: wait out whatever the failed one left.
       await waitFor(() => alive().length === 0, 3000);
     }
+    if ((i + 1) % 100 === 0) console.log(`lifecycle: ${i + 1} sequences run, ${failures.length} with violations`);
   }
   console.log(
     `lifecycle: ${sequences} sequences from seed ${seed}, ${sequences - failures.length} with 0 violations, ` +

@@ -120,7 +120,7 @@ export class AudioGraph {
       // A chosen speaker that is gone (or a browser that cannot choose) leaves the call on the default output.
       await setOutputDevice(this.context, options.outputDeviceId).catch(() => {
         options.outputDeviceId = undefined;
-        if (!this.#closed) this.#hooks.onDeviceChange('output', undefined);
+        this.#hooks.onDeviceChange('output', undefined);
       });
     }
     await running;
@@ -139,10 +139,7 @@ export class AudioGraph {
     }
     const stream = await openMicrophoneStream(this.#options, undefined);
     this.#options.inputDeviceId = undefined;
-    const deviceId = stream.getAudioTracks()[0]?.getSettings().deviceId;
-    queueMicrotask(() => {
-      if (!this.#closed) this.#hooks.onDeviceChange('input', deviceId);
-    });
+    this.#hooks.onDeviceChange('input', stream.getAudioTracks()[0]?.getSettings().deviceId);
     return stream;
   }
 
@@ -177,9 +174,8 @@ export class AudioGraph {
 
   #attachMicrophone(stream: MediaStream): void {
     const hooks = this.#hooks;
-    const capture = this.#capture;
-    if (!capture) throw new Error('the capture node is built before the microphone is attached');
-    this.#microphone = Microphone.fromStream(this.context, capture.node, this.#options, stream, {
+    // Built when the worklets loaded, which start() awaited before this.
+    this.#microphone = Microphone.fromStream(this.context, this.#capture!.node, this.#options, stream, {
       onEnded: (deviceId) => hooks.onDeviceChange('input-ended', deviceId),
       onSwitched: (deviceId) => {
         this.#micLost = false;

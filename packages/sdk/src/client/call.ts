@@ -40,34 +40,19 @@ export interface CallSetup {
   signal: AbortSignal | undefined;
 }
 
-/** Rejects with the signal's reason as soon as it aborts; otherwise settles as `promise` does. */
+/**
+ * Rejects with the signal's reason as soon as it aborts; otherwise settles as `promise` does. (Its listener lives as
+ * long as the call's signal: a handful per call.)
+ */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+  const abort = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason));
   });
+  return Promise.race([promise, abort]);
 }
 
-function stateSignal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-function aborted(message: string): VoiceError {
+export function aborted(message: string): VoiceError {
   return new VoiceError('ABORTED', message);
 }
 
@@ -90,8 +75,6 @@ export class Call {
   /** The microphone streams (first frame seen, or the context waits for a gesture): `connected` may be shown. */
   #audioReady = false;
   #firstFrame: () => void = () => {};
-  /** Resolved at the next state change (for `whenConnected`). */
-  #stateChanged = stateSignal();
   #turnStart = 0;
   framesCaptured = 0;
   inputLevel: Level | undefined;
@@ -112,13 +95,10 @@ export class Call {
       failure = asVoiceError(error);
     }
     this.#graph = graph;
-    const appSignal = setup.signal;
-    if (appSignal) {
-      const onAppAbort = () => void this.#finish({ reason: 'client' }, aborted('The signal passed to connect() aborted'));
-      if (appSignal.aborted) onAppAbort();
-      else appSignal.addEventListener('abort', onAppAbort, { once: true });
-      this.#controller.signal.addEventListener('abort', () => appSignal.removeEventListener('abort', onAppAbort), { once: true });
-    }
+    // Every listener of the call is added with its signal: ending the call removes them all at once.
+    setup.signal?.addEventListener('abort', () => void this.#finish({ reason: 'client' }, aborted("connect()'s signal aborted")), {
+      signal: this.#controller.signal,
+    });
     this.connected = this.#run(setup.after, failure).catch(async (error: unknown) => {
       const signal = this.#controller.signal;
       if (!signal.aborted) {
@@ -139,10 +119,11 @@ export class Call {
     await raceAbort(after, signal);
     if (failure || !this.#graph) throw failure;
     const graph = this.#graph;
-    for (const type of FORWARDED) this.#socket.addEventListener(type, this.#forward);
-    this.#socket.addEventListener('statechange', this.#onTransportState);
-    this.#socket.addEventListener('disconnected', this.#onTransportEnded);
-    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
+    const listening = { signal };
+    for (const type of FORWARDED) this.#socket.addEventListener(type, this.#forward, listening);
+    this.#socket.addEventListener('statechange', this.#onTransportState, listening);
+    this.#socket.addEventListener('disconnected', this.#onTransportEnded, listening);
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide, listening);
     // The token request and the microphone start together: frames captured before the confirmation are held by the
     // transport (bounded by reconnectBufferMs) and sent in order right after it.
     const transport = this.#socket.connect();
@@ -165,12 +146,9 @@ export class Call {
    */
   #finish(ending: Ending, reason: VoiceError, report = false): Promise<void> {
     if (this.#released) return this.#released;
+    // Removes every listener of the call (the socket's included) before the socket is closed below.
     this.#controller.abort(reason);
     this.#firstFrame = () => {};
-    for (const type of FORWARDED) this.#socket.removeEventListener(type, this.#forward);
-    this.#socket.removeEventListener('statechange', this.#onTransportState);
-    this.#socket.removeEventListener('disconnected', this.#onTransportEnded);
-    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.#onPageHide);
     this.#socket.disconnect();
     if (report) this.#emitOnClient('error', reason);
     this.#changeState(ending.reason === 'error' ? 'error' : 'closed');
@@ -182,7 +160,7 @@ export class Call {
 
   /** Hangs up (`disconnect()`): resolves once everything is released and `disconnected` was dispatched. */
   hangUp(): Promise<void> {
-    return this.#finish({ reason: 'client' }, aborted('disconnect() was called while connecting'));
+    return this.#finish({ reason: 'client' }, aborted('disconnect() was called'));
   }
 
   /** Resolves once the call ended and everything is released (at once for a call that has not ended). */
@@ -196,16 +174,12 @@ export class Call {
   }
 
   /** Resolves when the call is connected (again, while reconnecting); rejects when it ends first. */
-  async whenConnected(): Promise<void> {
-    await this.connected;
-    const signal = this.#controller.signal;
-    while (this.state !== 'connected') {
-      if (signal.aborted) throw signal.reason;
-      await raceAbort(this.#stateChanged.promise, signal);
-    }
+  whenConnected(): Promise<void> {
+    // Once connected, the microphone streams for good: the transport's next confirmation is the call's.
+    return this.#audioReady ? raceAbort(this.#socket.connect(), this.#controller.signal) : this.connected;
   }
 
-  // ─── Controls (the client calls them on its live call only) ──────────────────────────────────────────────
+  // ─── Controls (the client calls them on its live call only; a closed graph ignores them) ─────────────────
 
   setMuted(muted: boolean): void {
     this.#graph?.setMuted(muted);
@@ -224,7 +198,7 @@ export class Call {
   }
 
   async interrupt(): Promise<InterruptResult> {
-    const flushed = this.#graph && !this.ended ? await this.#graph.flush() : { playedSamples: this.#turnStart, droppedSamples: 0 };
+    const flushed = (await this.#graph?.flush()) ?? { playedSamples: this.#turnStart, droppedSamples: 0 };
     const turn = Math.max(0, flushed.playedSamples - this.#turnStart);
     return {
       playedSamples: turn,
@@ -235,12 +209,12 @@ export class Call {
   }
 
   resume(): Promise<boolean> {
-    return this.#graph && !this.ended ? this.#graph.resume() : Promise.resolve(false);
+    return this.#graph?.resume() ?? Promise.resolve(false);
   }
 
   /** Agent audio from the transport. */
   enqueue(samples: Int16Array): void {
-    if (!this.ended) this.#graph?.enqueue(samples.buffer as ArrayBuffer);
+    this.#graph?.enqueue(samples.buffer as ArrayBuffer);
   }
 
   get audioStats(): AudioGraph['stats'] | undefined {
@@ -277,9 +251,6 @@ export class Call {
   #changeState(state: VoiceClientState): void {
     if (this.state === state) return;
     this.state = state;
-    const changed = this.#stateChanged;
-    this.#stateChanged = stateSignal();
-    changed.resolve();
     this.#setState(state);
   }
 

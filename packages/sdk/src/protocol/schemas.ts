@@ -36,48 +36,19 @@ export const RateLimitDetailsSchema = z.looseObject({
   window: z.optional(z.string()),
 });
 
-/** A field the protocol does not promise: kept when it is a string (a number is written out), dropped otherwise. */
-const looseText = () =>
-  z.pipe(
-    z.optional(z.unknown()),
-    z.transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined)),
-  );
-
-/**
- * The server's confirmation after a valid token. Only `type` is reliable (the docs show two spellings and no
- * field list), so the other fields never make a confirmation invalid: a numeric `sessionId` becomes a string, any
- * other shape is dropped.
- */
+/** The server's confirmation after a valid token, in its documented shape (`parseServerText` accepts any with a known `type`). */
 export const ConnectedMessageSchema = z.looseObject({
   type: z.literal(CONFIRMATION_TYPES),
-  message: looseText(),
-  timestamp: looseText(),
-  sessionId: looseText(),
+  message: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
+  sessionId: z.optional(z.string()),
 });
 export type ConnectedMessage = z.infer<typeof ConnectedMessageSchema>;
 
-/**
- * A socket error frame: `{type:"error", error:{code,message,details?,timestamp?}}`. Only `type` is reliable: a
- * frame without a usable `code` is still an error (`PROTOCOL_ERROR`), a missing `message` is empty, `details` that
- * are not an object are dropped.
- */
+/** A socket error frame: `{type:"error", error:{code,message,details?,timestamp?}}` (`parseServerText` accepts any with that `type`). */
 export const ErrorFrameSchema = z.looseObject({
   type: z.literal('error'),
-  error: z.pipe(
-    z.optional(z.unknown()),
-    z.transform((raw): { code: string; message: string; details?: Record<string, unknown>; timestamp?: string } => {
-      const e = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-      const code = typeof e.code === 'string' && e.code.length > 0 ? e.code : 'PROTOCOL_ERROR';
-      const message =
-        typeof e.message === 'string' ? e.message : code === 'PROTOCOL_ERROR' ? 'The server sent an error frame without a code' : '';
-      const details =
-        typeof e.details === 'object' && e.details !== null && !Array.isArray(e.details)
-          ? (e.details as Record<string, unknown>)
-          : undefined;
-      const timestamp = typeof e.timestamp === 'string' ? e.timestamp : undefined;
-      return { ...e, code, message, ...(details ? { details } : {}), ...(timestamp === undefined ? {} : { timestamp }) };
-    }),
-  ),
+  error: z.looseObject({ code: nonEmpty(), message: z.string(), details, timestamp: z.optional(z.string()) }),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
 

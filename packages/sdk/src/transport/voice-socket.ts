@@ -329,10 +329,9 @@ export class VoiceSocket extends TypedEventTarget<VoiceSocketEvents> {
         if (this.#state !== 'connected') {
           // Before the confirmation any error frame ends the attempt now: waiting for a close that may never come
           // would only add the confirmation timeout. The close code is the one the table says follows the error.
-          const closeCode = typeof closes === 'number' ? closes : undefined;
           this.#detachSocket(1000, 'error before confirmation');
           this.#clearTimer();
-          this.#attemptFailed(new VoiceError(code, message, { ...(details ? { details } : {}), ...(closeCode ? { closeCode } : {}) }));
+          this.#attemptFailed(new VoiceError(code, message, { details, closeCode: closes ?? undefined }));
           return;
         }
         const error = new VoiceError(code, message, details ? { details } : {});

@@ -24,7 +24,11 @@ describe('parseServerText', () => {
     expect(parseServerText('{"type":"vapi_connected","sessionId":7}')).toMatchObject({ kind: 'connected', message: { sessionId: '7' } });
     expect(parseServerText('{"type":"savant_voice_connected","sessionId":{"a":1},"message":3}')).toMatchObject({
       kind: 'connected',
-      message: { sessionId: undefined },
+      message: { type: 'savant_voice_connected', message: '3' },
+    });
+    expect(parseServerText('{"type":"vapi_connected","sessionId":[1]}')).toEqual({
+      kind: 'connected',
+      message: { type: 'vapi_connected' },
     });
     expect(parseServerText('{"type":"error","error":{"message":"no code"}}')).toMatchObject({
       kind: 'error',
