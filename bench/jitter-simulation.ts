@@ -25,13 +25,23 @@ export interface Player {
   pull(out: Float32Array, length: number, nowMs: number): void;
   readonly playedSamples: number;
   readonly queuedSamples: number;
+  /**
+   * Output samples so far that were made up (silence, concealment), for a player whose made-up output is not
+   * exactly 0 (a concealment): without it, made-up output is what is exactly 0.
+   */
+  readonly madeUpSamples?: number;
 }
+
+/** A gap: made-up output of at least this many samples (2 ms) inside a turn. */
+export const GAP_MIN_SAMPLES = 32;
 
 export interface Run {
   /** Play time (ms) of source sample k·POSITION_STEP; NaN if never played. */
   playTimes: Float64Array;
-  /** Glitch start times (ms). */
+  /** Glitch start times (ms): gaps of any length (runs of made-up output inside a turn). */
   glitchTimes: number[];
+  /** Gaps of ≥ 2 ms: start time and length, ms. */
+  gaps: Array<[number, number]>;
   clicks: number;
   /** Largest step at an edge of made-up silence. */
   maxEdgeStep: number;
@@ -47,11 +57,25 @@ export function simulate(trace: Trace, player: Player): Run {
   const out = new Float32Array(BLOCK);
   let next = 0;
   let previous = 0;
-  let inMadeUpSilence = true;
+  let zeroBefore = true;
+  let madeUpBefore = player.madeUpSamples ?? 0;
+  let runLength = 0;
+  let runStart = 0;
+  const gaps: Array<[number, number]> = [];
   let clicks = 0;
   let maxEdgeStep = 0;
   let turn = 0;
   const endMs = trace.endMs + 60_000;
+  /** A run of made-up output ended at play position `position`: a glitch if it was inside a turn. */
+  const endRun = (position: number) => {
+    while (turn < turns.length && turns[turn]!.end <= position) turn++;
+    const current = turns[turn];
+    // Slack of 5 ms at each end: the fades of turn start and end.
+    if (current && position > current.start + 80 && position < current.end - 80) {
+      glitchTimes.push(runStart);
+      if (runLength >= GAP_MIN_SAMPLES) gaps.push([runStart, runLength / 16]);
+    }
+  };
 
   for (let t = 0; t < endMs; t += 1) {
     while (next < chunks.length && chunks[next]!.arrivalMs <= t) {
@@ -65,24 +89,29 @@ export function simulate(trace: Trace, player: Player): Run {
     for (let k = Math.ceil(before / POSITION_STEP) * POSITION_STEP; k < after; k += POSITION_STEP) {
       playTimes[k / POSITION_STEP] = t + (k - before) / 16;
     }
-    // Samples consumed before each output sample: non-zero samples were played; use them to place glitches.
-    let position = before;
+    // Made-up output: exactly 0 for players without a count; for the others, the count's increase in this block
+    // (a concealment's made-up samples come in runs at the block's start or end, as the player renders them).
+    const madeUpAfter = player.madeUpSamples;
+    const counted = madeUpAfter !== undefined;
+    let madeUpInBlock = counted ? madeUpAfter - madeUpBefore : 0;
+    madeUpBefore = madeUpAfter ?? 0;
     for (let i = 0; i < BLOCK; i++) {
       const y = out[i]!;
-      const madeUp = y === 0;
-      if (madeUp !== inMadeUpSilence) {
+      const madeUp = counted ? madeUpInBlock > 0 && (runLength > 0 || madeUpInBlock === BLOCK - i) : y === 0;
+      if (counted && madeUp) madeUpInBlock--;
+      if ((y === 0) !== zeroBefore) {
         const step = Math.abs(y - previous);
         if (step > maxEdgeStep) maxEdgeStep = step;
         if (step > CLICK_STEP) clicks++;
-        if (madeUp) {
-          while (turn < turns.length && turns[turn]!.end <= position) turn++;
-          const current = turns[turn];
-          // Slack of 5 ms at each end: the fades of turn start and end.
-          if (current && position > current.start + 80 && position < current.end - 80) glitchTimes.push(t + i / 16);
-        }
-        inMadeUpSilence = madeUp;
+        zeroBefore = y === 0;
       }
-      if (!madeUp) position++;
+      if (madeUp) {
+        if (runLength === 0) runStart = t + i / 16;
+        runLength++;
+      } else if (runLength > 0) {
+        endRun(before);
+        runLength = 0;
+      }
       previous = y;
     }
     // First sample of each turn: when the play position first passes the turn's start.
@@ -91,7 +120,15 @@ export function simulate(trace: Trace, player: Player): Run {
       firstAudioMs.push(t + Math.max(0, turns[k]!.start - before) / 16 - firstArrivalOf(trace, k));
     }
   }
-  return { playTimes, glitchTimes, clicks, maxEdgeStep, firstAudioMs, lost: source.length - player.playedSamples - player.queuedSamples };
+  return {
+    playTimes,
+    glitchTimes,
+    gaps,
+    clicks,
+    maxEdgeStep,
+    firstAudioMs,
+    lost: source.length - player.playedSamples - player.queuedSamples,
+  };
 }
 
 const firstArrivalCache = new WeakMap<Trace, Float64Array>();
@@ -112,6 +149,8 @@ function firstArrivalOf(trace: Trace, turn: number): number {
 
 export interface Summary {
   glitches: number;
+  /** Speech played after the warm-up, minutes. */
+  speechMinutes: number;
   glitchesPerMinute: number;
   latencyP50: number;
   latencyP95: number;
@@ -139,6 +178,7 @@ export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
   const glitchesAfter = run.glitchTimes.filter((t) => t >= warmupMs).length;
   return {
     glitches: run.glitchTimes.length,
+    speechMinutes,
     glitchesPerMinute: speechMinutes > 0 ? glitchesAfter / speechMinutes : 0,
     latencyP50: percentile(latencies, 0.5),
     latencyP95: percentile(latencies, 0.95),

@@ -13,6 +13,11 @@
  *   jitter covers).
  * - Pacing `bursts`: each sentence is synthesised at 3–6× real time after a 100–300 ms think and sent whole (in
  *   chunks of ≤ 500 ms, all at once) as soon as it is ready.
+ * - Pacing `tts-chunks`: a TTS engine streaming as it generates: every chunk has its own length, log-uniform in
+ *   10–500 ms and an odd number of bytes (a sample is split between two messages and completes with the next),
+ *   each sent when its last byte is generated at real time.
+ * - Pacing `tts-slow`: the same chunks, generated at one speed per turn drawn from 0.9–1.1× real time, with
+ *   generation pauses of 80–400 ms (on average one per 1.5 s of audio).
  * - Clocks: the sender's runs `clockPpm` fast (negative: slow) against the receiver's.
  * @module
  */
@@ -27,7 +32,7 @@ import {
 const RATE = 16_000;
 const PER_MS = RATE / 1000;
 
-export type Pacing = 'realtime' | 'tts-speed' | 'bursts';
+export type Pacing = 'realtime' | 'tts-speed' | 'bursts' | 'tts-chunks' | 'tts-slow';
 
 export interface TraceSpec {
   name: string;
@@ -117,6 +122,22 @@ export function generateTrace(spec: TraceSpec): Trace {
         for (let at = 0; at < s.length; at += 500 * PER_MS) send(ready, offset + at, Math.min(500 * PER_MS, s.length - at));
         offset += s.length;
       }
+    } else if (spec.pacing === 'tts-chunks' || spec.pacing === 'tts-slow') {
+      const speed = spec.pacing === 'tts-slow' ? uniform(0.9, 1.1) : 1;
+      let bytes = 0;
+      let delivered = 0;
+      let generatedMs = senderMs;
+      while (delivered < turnLength) {
+        const chunkMs = Math.exp(uniform(Math.log(10), Math.log(500)));
+        // An odd byte count: the last sample's second byte comes with the next message (the SDK's PcmDecoder
+        // carries it), so the samples a message completes are floor(bytes so far / 2) − samples before.
+        bytes = Math.min(2 * turnLength, bytes + (Math.round(chunkMs * PER_MS * 2) | 1));
+        const upTo = Math.floor(bytes / 2);
+        generatedMs += (upTo - delivered) / PER_MS / speed;
+        if (spec.pacing === 'tts-slow' && random() < chunkMs / 1500) generatedMs += uniform(80, 400);
+        if (upTo > delivered) send(generatedMs, turnStart + delivered, upTo - delivered);
+        delivered = upTo;
+      }
     } else {
       const chunk = Math.round((spec.chunkMs ?? Math.exp(uniform(Math.log(10), Math.log(500)))) * PER_MS);
       const speed = spec.pacing === 'tts-speed' ? uniform(0.9, 1.1) : 1;
@@ -147,6 +168,13 @@ export interface StreamSpec {
   stall?: { atMs: number; lengthMs: number };
   /** The `heldMs` of audio sent before `atMs` arrives at `atMs` at once (a reconnect that sends held audio). */
   backlog?: { atMs: number; heldMs: number };
+  /**
+   * Main-thread long tasks: every `everyMs` (±25 %) one of `minMs`–`maxMs`, during which no message reaches the
+   * worklet; they all arrive when it ends (the page's main thread relays the socket's audio).
+   */
+  longTasks?: { everyMs: number; minMs: number; maxMs: number };
+  /** Network profile instead of the LAN. */
+  network?: NetworkProfile;
 }
 
 /**
@@ -155,7 +183,16 @@ export interface StreamSpec {
  */
 export function generateStream(spec: StreamSpec): Trace {
   const random = createRandom(spec.seed, 0x5be0cd19);
-  const network = createNetworkModelFromProfile(NETWORK_PROFILES.lan, spec.seed);
+  const network = createNetworkModelFromProfile(spec.network ?? NETWORK_PROFILES.lan, spec.seed);
+  // Long tasks laid out over the whole stream, from their own generator (the speech stays the same per seed).
+  const taskRandom = createRandom(spec.seed, 0x1f83d9ab);
+  const tasks: Array<[number, number]> = [];
+  if (spec.longTasks) {
+    const { everyMs, minMs, maxMs } = spec.longTasks;
+    for (let at = everyMs; at < spec.minutes * 60_000 + 10_000; at += everyMs * (0.75 + 0.5 * taskRandom())) {
+      tasks.push([at, at + minMs + (maxMs - minMs) * taskRandom()]);
+    }
+  }
   const pieces: Int16Array[] = [];
   let length = 0;
   while (length < spec.minutes * 60 * RATE) {
@@ -178,6 +215,7 @@ export function generateStream(spec: StreamSpec): Trace {
     const { stall, backlog } = spec;
     if (stall && arrivalMs >= stall.atMs && arrivalMs < stall.atMs + stall.lengthMs) arrivalMs = stall.atMs + stall.lengthMs;
     if (backlog && sendMs >= backlog.atMs - backlog.heldMs && sendMs < backlog.atMs) arrivalMs = Math.max(arrivalMs, backlog.atMs);
+    for (const [from, to] of tasks) if (arrivalMs >= from && arrivalMs < to) arrivalMs = to;
     previous = Math.max(previous, arrivalMs);
     chunks.push({ sendMs, arrivalMs: previous, start, length: Math.min(frame, length - start) });
   }

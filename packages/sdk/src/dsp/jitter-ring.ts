@@ -67,6 +67,12 @@ export class JitterRing {
     return dropped;
   }
 
+  /** `count` samples counted as played will not be heard after all (a flush cut them): counted as flushed. */
+  unplay(count: number): void {
+    this.played -= count;
+    this.flushed += count;
+  }
+
   /** Empty, figures included. */
   reset(): void {
     this.#read = this.#queued = 0;

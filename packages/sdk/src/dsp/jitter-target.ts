@@ -1,43 +1,52 @@
 /**
- * The jitter buffer's target policy: turns, the lateness of their arrivals, and the start delay learned from it.
+ * The jitter buffer's target policy: turns, the lateness of their arrivals, and the delay learned from it.
  * @module
  */
 import { DriftEstimator } from './drift-estimator.ts';
 import { JITTER_BUFFER_RATE, type JitterBufferOptions } from './jitter-buffer-options.ts';
-import { LatenessHistory } from './lateness-history.ts';
+import { LatenessQuantile } from './lateness-quantile.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
+/** Media (samples) the lateness quantile must have seen before it sets the target: 1 s. */
+const MIN_MEDIA = JITTER_BUFFER_RATE;
 
 /**
  * Turns and their clocks (see `JitterBuffer`). A turn's clock is its first arrival plus the media received; the
- * lateness of an arrival is how far behind that clock it came. A turn's worst lateness goes into a
- * `LatenessHistory`, and each new turn's target is the decayed worst of recent turns × (1 + `headroom`) +
- * `marginMs`, within [`minTargetMs`, `maxTargetMs`]. A `DriftEstimator` follows the sender's clock within a turn.
+ * lateness of an arrival is how far behind that clock it came (0 if early). Every arrival's lateness, weighted by its length,
+ * goes into a `LatenessQuantile` that forgets with `latenessHalfLifeMs` of media; the target is its
+ * `latenessQuantile` × (1 + `headroom`) + `marginMs`, within [`minTargetMs`, `maxTargetMs`] (the conversational
+ * budget, not a figure tuned to a bench), updated at every arrival. A `DriftEstimator` follows the sender's clock.
  *
  * Times cross calls in fields (`arrivalMs`), not arguments: V8 boxes a double passed to a call it does not inline.
  * Real-time use: the constructor allocates; the methods allocate nothing.
  */
 export class JitterTarget {
   readonly #options: JitterBufferOptions;
-  readonly #history: LatenessHistory;
+  readonly #lateness: LatenessQuantile;
+  readonly #permille: number;
   readonly drift = new DriftEstimator();
 
   /** The arrival time of the push being handled; set before {@link arrive}. */
   arrivalMs = 0;
-  /** The current (or next) turn's start delay, whole ms. Starts as a number: see the class comment. */
+  /** The target delay, whole ms. */
   targetMs = 0;
   turnOpen = false;
+  /** The open turn's first arrival, ms. Starts as a number: see the class comment. */
+  turnFirstArrivalMs = 0;
+  /** The same in 1/16 ms, rounded: an integer for the playout's arithmetic. */
+  turnFirstArrivalTicks = 0;
   /** Media received in the open turn, samples. */
   turnMedia = 0;
+  /** The play position (played samples) of the open turn's first sample. */
+  turnStartPosition = 0;
   lastArrivalMs = 0;
-  #turnFirstArrivalMs = 0;
-  #turnWorstLateness = 0;
   #turnLargestChunk = 0;
   #previousLargestChunk = 0;
 
   constructor(options: JitterBufferOptions) {
     this.#options = options;
-    this.#history = new LatenessHistory(options.latenessHalfLifeMs * SAMPLES_PER_MS);
+    this.#lateness = new LatenessQuantile(options.latenessHalfLifeMs * SAMPLES_PER_MS);
+    this.#permille = Math.round(options.latenessQuantile * 1000);
     this.targetMs = Math.round(options.initialTargetMs);
   }
 
@@ -48,22 +57,25 @@ export class JitterTarget {
 
   /**
    * `length` samples arrived at `arrivalMs`; `idle`: the buffer has nothing to play (the last turn, if any, is
-   * over). Returns true when this arrival opened a new turn.
+   * over); `position`: the play position the first of them will have. Returns true when a new turn opened.
    */
-  arrive(length: number, idle: boolean): boolean {
+  arrive(length: number, idle: boolean, position: number): boolean {
     const arrivalMs = this.arrivalMs;
     if (this.turnOpen && idle) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
       // turn's clock it was a stall: learn from it, then start afresh either way.
-      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
-      if (lateness <= this.#options.maxLatenessMs) this.#turnWorstLateness = Math.max(this.#turnWorstLateness, lateness);
-      this.closeTurn(Math.round(arrivalMs * SAMPLES_PER_MS));
+      const lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      if (lateness <= this.#options.maxLatenessMs) this.#learn(Math.round(lateness * SAMPLES_PER_MS), length);
+      this.closeTurn();
     }
     const opened = !this.turnOpen;
-    if (opened) this.#openTurn();
-    else {
-      const lateness = arrivalMs - this.#turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
-      if (lateness > this.#turnWorstLateness) this.#turnWorstLateness = lateness;
+    if (opened) {
+      this.#openTurn(position);
+      this.#learn(0, length);
+    } else {
+      const lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      // Early audio (a source ahead of real time) counts as on time.
+      this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
       this.drift.observe(Math.round(lateness * SAMPLES_PER_MS), this.turnMedia);
     }
     this.turnMedia += length;
@@ -72,35 +84,38 @@ export class JitterTarget {
     return opened;
   }
 
-  /** Closes the open turn (if any), recording its worst lateness as of `endTicks` (1/16 ms). */
-  closeTurn(endTicks: number): void {
+  closeTurn(): void {
     if (!this.turnOpen) return;
     this.turnOpen = false;
-    this.#history.record(Math.round(Math.max(0, this.#turnWorstLateness) * SAMPLES_PER_MS), endTicks);
     this.#previousLargestChunk = this.#turnLargestChunk;
   }
 
   reset(): void {
     this.turnOpen = false;
     this.#previousLargestChunk = 0;
-    this.#history.clear();
+    this.#lateness.clear();
     this.targetMs = Math.round(this.#options.initialTargetMs);
   }
 
-  /** Opens a turn at `arrivalMs`, with its target from the lateness of recent turns. */
-  #openTurn(): void {
+  /** One arrival's lateness (16 kHz samples, the turn's least taken off) weighted by its `length`. */
+  #learn(latenessSamples: number, length: number): void {
     const o = this.#options;
-    const arrivalMs = this.arrivalMs;
+    this.#lateness.record(latenessSamples, length);
+    // A quantile of less than a second of audio says little: the initial target holds until then.
+    if (this.#lateness.recorded < MIN_MEDIA) return;
+    const quantile = this.#lateness.quantile(this.#permille) / SAMPLES_PER_MS;
+    // Whole ms: plenty for a delay, and a small integer for readStats.
+    this.targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, quantile * (1 + o.headroom) + o.marginMs)));
+  }
+
+  #openTurn(position: number): void {
     this.turnOpen = true;
-    this.#turnFirstArrivalMs = arrivalMs;
+    this.turnFirstArrivalMs = this.arrivalMs;
+    this.turnFirstArrivalTicks = Math.round(this.arrivalMs * SAMPLES_PER_MS);
     this.turnMedia = 0;
-    this.#turnWorstLateness = 0;
+    this.turnStartPosition = position;
     this.#turnLargestChunk = 0;
     this.drift.reset();
     this.drift.observe(0, 0);
-    const worst = this.#history.worstTicks(Math.round(arrivalMs * SAMPLES_PER_MS)) / SAMPLES_PER_MS;
-    const learned = this.#history.empty ? o.initialTargetMs : worst * (1 + o.headroom) + o.marginMs;
-    // Whole ms: plenty for a start delay, and a small integer for readStats.
-    this.targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, learned)));
   }
 }

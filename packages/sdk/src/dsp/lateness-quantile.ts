@@ -26,6 +26,8 @@ export class LatenessQuantile {
   readonly #halfLifeSamples: number;
   #scale = 1;
   #total = 0;
+  /** Media recorded, samples, unweighted. */
+  recorded = 0;
 
   /** `halfLifeSamples`: media time (16 kHz samples) after which a lateness weighs half. */
   constructor(halfLifeSamples: number) {
@@ -38,6 +40,7 @@ export class LatenessQuantile {
 
   /** `length` samples of media arrived `latenessSamples` late (negative counts as 0). */
   record(latenessSamples: number, length: number): void {
+    this.recorded += length;
     this.#scale *= 2 ** (length / this.#halfLifeSamples);
     const bin = latenessSamples <= 0 ? 0 : Math.min(BINS - 1, Math.floor(latenessSamples / BIN));
     const weight = length * this.#scale;
@@ -61,6 +64,7 @@ export class LatenessQuantile {
     this.#bins.fill(0);
     this.#scale = 1;
     this.#total = 0;
+    this.recorded = 0;
   }
 
   #rescale(): void {

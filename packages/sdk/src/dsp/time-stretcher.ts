@@ -111,7 +111,7 @@ export class TimeStretcher {
     if (this.#concealing) this.#reenter(ring);
     else if (this.#credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.#credit -= this.#accelerate(ring);
     else if (this.#credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.#credit += this.#expand(ring);
-    else this.#copy(ring, Math.min(COPY, queued));
+    else this.#copySegment(ring, Math.min(COPY, queued));
   }
 
   /** Plans a concealment segment (the queue is empty). */
@@ -148,7 +148,13 @@ export class TimeStretcher {
     return before - this.unheard;
   }
 
-  #copy(ring: JitterRing, count: number): void {
+  /** Plans a plain copy of the next `count` queued samples (no stretch, no cross-fade). */
+  copy(ring: JitterRing, count: number): void {
+    this.#read = 0;
+    this.#copySegment(ring, count);
+  }
+
+  #copySegment(ring: JitterRing, count: number): void {
     let peak = 0;
     for (let n = 0; n < count; n++) {
       const value = ring.peek(n);

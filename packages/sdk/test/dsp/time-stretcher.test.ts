@@ -75,7 +75,7 @@ function maxStep(signal: ArrayLike<number>, from = 1): number {
 
 const asFloat = (s: Int16Array) => Float32Array.from(s, (v) => v / INT16_SCALE);
 
-describe('TimeStretcher: pitch kept, speed bounded and ramped', () => {
+describe('TimeStretcher: pitch kept, speed bounded and ramped', { timeout: 30_000 }, () => {
   for (const [f0, desired] of [
     [110, 1.15],
     [150, 1.15],
@@ -97,20 +97,24 @@ describe('TimeStretcher: pitch kept, speed bounded and ramped', () => {
       // 1 dB of the range the source's own 10 ms windows span (a window is not a whole number of periods).
       const levels = Array.from({ length: 100 }, (_, k) => rmsOf(asFloat(source), 160 * k, 160));
       const [low, high] = [Math.min(...levels), Math.max(...levels)];
+      let quietest = Number.POSITIVE_INFINITY;
+      let loudest = 0;
       for (let at = 0; at + 160 < out.length; at += 160) {
         const level = rmsOf(out, at, 160);
-        expect(20 * Math.log10(level / low), `at ${at}`).toBeGreaterThan(-1);
-        expect(20 * Math.log10(level / high), `at ${at}`).toBeLessThan(1);
+        quietest = Math.min(quietest, level);
+        loudest = Math.max(loudest, level);
       }
+      expect(20 * Math.log10(quietest / low)).toBeGreaterThan(-1);
+      expect(20 * Math.log10(loudest / high)).toBeLessThan(1);
       // Speed achieved over the whole signal: consumed / played, within the bound and near the ask.
       const achieved = source.length / out.length;
       expect(Math.abs(achieved - 1)).toBeLessThanOrEqual(MAX_STRETCH + 0.005);
       expect(Math.abs(achieved - desired)).toBeLessThan(0.04); // the 250 ms ramp costs a little
-      for (const s of speeds) expect(Math.abs(s - 1)).toBeLessThanOrEqual(MAX_STRETCH + 1e-9);
+      expect(Math.max(...speeds.map((s) => Math.abs(s - 1)))).toBeLessThanOrEqual(MAX_STRETCH + 1e-9);
       // Ramped: no faster than MAX_STRETCH per 250 ms (4000 samples), measured over every 160-sample step.
-      for (let n = 160; n < speeds.length; n += 160) {
-        expect(Math.abs(speeds[n]! - speeds[n - 160]!)).toBeLessThanOrEqual((MAX_STRETCH * (160 + 1024)) / 4000);
-      }
+      let steepest = 0;
+      for (let n = 160; n < speeds.length; n += 160) steepest = Math.max(steepest, Math.abs(speeds[n]! - speeds[n - 160]!));
+      expect(steepest).toBeLessThanOrEqual((MAX_STRETCH * (160 + 1024)) / 4000);
       // Exact accounting: output = consumed − removed + added.
       expect(out.length).toBe(source.length - stretcher.fasterSamples + stretcher.slowerSamples);
     });

@@ -1,0 +1,72 @@
+/**
+ * The jitter buffer's speed policy: how fast to play so that the delay settles at the target.
+ * @module
+ */
+import { MAX_STRETCH } from './time-stretcher.ts';
+
+/** "Not reached": a large Smi, so the fields stay small integers. */
+const NO_MINIMUM = 0x3fffffff;
+/** Queue kept under the least recent level when giving delay back: 10 ms. */
+const CUSHION = 160;
+/** Excess (16 kHz samples) that starts giving back (20 ms), and where it stops (5 ms). */
+const START_ABOVE = 320;
+const STOP_BELOW = 80;
+/** Excess at which the speed-up is full (100 ms); below it, proportional. */
+const FULL_AT = 1600;
+/** Least-queue window bounds: 300 ms – 2 s, otherwise two of the source's largest chunks. */
+const WINDOW_MIN = 4800;
+const WINDOW_MAX = 32_000;
+/** Low water (where slowing down starts): half the target, within 10–60 ms. */
+const LOW_WATER_MIN = 160;
+const LOW_WATER_MAX = 960;
+
+/**
+ * Decides the speed asked of the `TimeStretcher` once per pull, from two views of the excess delay:
+ * - the delay of what is playing against its turn's clock, minus the target (`delayExcessSamples`, set by the
+ *   buffer): how much later than needed the listener hears it;
+ * - the least the queue held over a recent window (two of the source's largest chunks, 0.3–2 s), minus a 10 ms
+ *   cushion: how much of the queue was never needed.
+ * Only when both exceed 20 ms is delay given back (up to 15 % faster, full at 100 ms of excess, until 5 ms are
+ * left): a source ahead of real time fills the queue without being late, and a slow one is late with an empty
+ * queue, and neither is excess. When the queue falls under low water (half the target, 10–60 ms) it asks for up
+ * to 15 % slower, in proportion, so the queue lasts until the late chunk comes.
+ *
+ * Integers in, a field out (V8 boxes doubles across calls it does not inline). Allocates nothing.
+ */
+export class PlayoutSpeed {
+  /** The delay beyond the target, 16 kHz samples; set before {@link update}. */
+  delayExcessSamples = 0;
+  /** The speed to ask for. */
+  desired = 1;
+  #elapsed = 0;
+  #least = NO_MINIMUM;
+  #leastBefore = NO_MINIMUM;
+  #givingBack = false;
+
+  /** One pull of `length` samples with `queued` samples queued; target and largest chunk in samples too. */
+  update(queued: number, length: number, target: number, largestChunk: number): void {
+    if (queued < this.#least) this.#least = queued;
+    this.#elapsed += length;
+    const window = Math.min(WINDOW_MAX, Math.max(WINDOW_MIN, 2 * largestChunk));
+    if (2 * this.#elapsed >= window) {
+      this.#leastBefore = this.#least;
+      this.#least = queued;
+      this.#elapsed = 0;
+    }
+    const least = Math.min(this.#least, this.#leastBefore);
+    const excess = Math.min(this.delayExcessSamples, least - CUSHION);
+    this.#givingBack = excess > (this.#givingBack ? STOP_BELOW : START_ABOVE);
+    const lowWater = Math.min(LOW_WATER_MAX, Math.max(LOW_WATER_MIN, target >> 1));
+    if (this.#givingBack) this.desired = 1 + (MAX_STRETCH * Math.min(FULL_AT, excess)) / FULL_AT;
+    else if (queued < lowWater) this.desired = 1 - (MAX_STRETCH * (lowWater - queued)) / lowWater;
+    else this.desired = 1;
+  }
+
+  /** Anything but steady playing (waiting, a dry spell, a flush) starts afresh. */
+  restart(): void {
+    this.#elapsed = 0;
+    this.#least = this.#leastBefore = NO_MINIMUM;
+    this.#givingBack = false;
+    this.desired = 1;
+  }
+}
