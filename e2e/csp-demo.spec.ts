@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { build } from 'vite';
+import type { Engine } from '../engines.ts';
 import {
-  launchChromium,
+  launchBrowser,
   repoRoot,
   type StaticServer,
   sdkDist,
@@ -29,12 +30,13 @@ let voice: VoiceServerProcess;
 let site: StaticServer;
 let demoOut: string;
 
-test.beforeAll(async () => {
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
+test.beforeAll(async ({}, testInfo) => {
   demoOut = mkdtempSync(path.join(tmpdir(), 'savants-demo-csp-'));
   await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: demoOut, emptyOutDir: true } });
   [voice, browser, site] = await Promise.all([
     startVoiceServer(),
-    launchChromium(),
+    launchBrowser(testInfo.project.name as Engine),
     serveStatic({ '/': demoOut, '/sdk-dist/': sdkDist }, { 'Content-Security-Policy': CSP }),
   ]);
 });
