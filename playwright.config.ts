@@ -1,11 +1,12 @@
 /**
- * End-to-end tests: the demo page in Debian Chromium with a fake microphone playing WAV fixtures, against real
- * reference servers. One worker: real-time audio glitches under CPU contention (shared/notes/toolchain.md §3).
+ * End-to-end tests: the demo page in each engine (one project per engine: Debian Chromium, Firefox ESR) with a
+ * microphone playing WAV fixtures, against real reference servers. One worker: real-time audio glitches under CPU contention (shared/notes/toolchain.md §3).
  *
  * The demo's Vite server is the `webServer`. Reference servers run inside the test process (`e2e/fixtures.ts`),
  * one per test on a free port, because the tests stop and restart them, read their stats and their recordings.
  */
 import { defineConfig } from '@playwright/test';
+import type { Engine } from './engines.ts';
 
 const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 5199);
 
@@ -15,7 +16,7 @@ if (!process.env.NODE_OPTIONS?.includes('@savants/source')) {
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --conditions=@savants/source`.trim();
 }
 
-export default defineConfig({
+export default defineConfig<object, { engine: Engine }>({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/global-setup.ts',
@@ -27,6 +28,12 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` },
+  // `--project firefox` runs one engine. check.mjs runs them as separate steps.
+  projects: [
+    { name: 'chromium', use: { engine: 'chromium' } },
+    // Firefox's mock audio device runs at 0.6–0.97× real time: the same audio takes longer on the wall clock.
+    { name: 'firefox', use: { engine: 'firefox' }, timeout: 120_000 },
+  ],
   webServer: {
     command: 'pnpm exec vite --config vite.config.ts --logLevel warn',
     env: { DEMO_PORT: String(DEMO_PORT), DEMO_FROZEN: '1' },

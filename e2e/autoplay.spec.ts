@@ -4,9 +4,12 @@
  * must come up with audio flowing and no `audioblocked`. (The blocked path itself cannot be produced in Chromium
  * while a microphone is live; AudioContextKeeper's resume logic is covered by the browser unit tests.)
  */
-import { expect, test } from './fixtures.ts';
+import { expect, test, WAV_MIC } from './fixtures.ts';
 
-test('without the autoplay flag, a call started on page load (no gesture) still streams both ways', async ({ startServer, openPage }) => {
+test(`without the autoplay flag, a call started on page load (no gesture) still streams both ways${WAV_MIC}`, async ({
+  startServer,
+  openPage,
+}) => {
   const server = await startServer({ agent: 'loopback' });
   const page = await openPage({
     mic: 'tone440',

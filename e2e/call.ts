@@ -32,7 +32,7 @@ export async function connectCall(
   page: Page,
   server: VoiceServer,
   call: CallOptions = {},
-): Promise<{ connectedAt?: number; errorCode?: string }> {
+): Promise<{ connectedAt?: number; connectedAudioTime?: number; errorCode?: string }> {
   const query = new URLSearchParams({ ...(call.agent ? { agent: call.agent } : {}), ...call.agentQuery }).toString();
   const wsUrl = `${server.wsUrl}${query ? `?${query}` : ''}`;
   return page.evaluate(
@@ -77,7 +77,7 @@ export async function connectCall(
       }
       try {
         await client.connect();
-        return { connectedAt: performance.now() };
+        return { connectedAt: performance.now(), connectedAudioTime: window.__probe.audioTime() };
       } catch (error) {
         return { errorCode: (error as { code?: string }).code ?? String(error) };
       }

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { build } from 'vite';
+import type { Engine } from '../engines.ts';
 import {
-  launchChromium,
+  launchBrowser,
   repoRoot,
   type StaticServer,
   sdkDist,
@@ -31,7 +32,8 @@ let voice: VoiceServerProcess;
 let site: StaticServer;
 let demoOut: string;
 
-test.beforeAll(async () => {
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
+test.beforeAll(async ({}, testInfo) => {
   demoOut = mkdtempSync(path.join(tmpdir(), 'savants-demo-csp-'));
   process.env.VITE_VOICE_API_KEY = BUILD_ENV_KEY;
   try {
@@ -41,7 +43,7 @@ test.beforeAll(async () => {
   }
   [voice, browser, site] = await Promise.all([
     startVoiceServer(),
-    launchChromium(),
+    launchBrowser(testInfo.project.name as Engine),
     serveStatic({ '/': demoOut, '/sdk-dist/': sdkDist }, { 'Content-Security-Policy': CSP }),
   ]);
 });

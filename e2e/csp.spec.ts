@@ -6,9 +6,11 @@
  * self-hosted worklets get past. (Chromium refuses a worklet module as an opaque AbortError, with neither a
  * `securitypolicyviolation` event nor a console message, hence the second half of the control.)
  */
+
 import { type Browser, expect, test } from '@playwright/test';
+import type { Engine } from '../engines.ts';
 import {
-  launchChromium,
+  launchBrowser,
   pagesDir,
   type StaticServer,
   sdkDist,
@@ -25,10 +27,11 @@ let voice: VoiceServerProcess;
 let site: StaticServer;
 let openSite: StaticServer;
 
-test.beforeAll(async () => {
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
+test.beforeAll(async ({}, testInfo) => {
   [voice, browser, site, openSite] = await Promise.all([
     startVoiceServer(),
-    launchChromium(),
+    launchBrowser(testInfo.project.name as Engine),
     serveStatic({ '/sdk/': sdkDist, '/pages/': pagesDir }, { 'Content-Security-Policy': CSP }),
     serveStatic({ '/sdk/': sdkDist, '/pages/': pagesDir }),
   ]);

@@ -1,8 +1,8 @@
 /** The demo page works through its own controls with the built ESM bundle and with the `<script>` IIFE bundle. */
-import { expect, test } from './fixtures.ts';
+import { expect, test, WAV_MIC } from './fixtures.ts';
 
 for (const build of ['esm', 'iife'] as const) {
-  test(`the demo works with the ${build} build`, async ({ startServer, openPage }) => {
+  test(`the demo works with the ${build} build${WAV_MIC}`, async ({ startServer, openPage }) => {
     const server = await startServer({ agent: 'loopback' });
     const page = await openPage({
       mic: 'tone440',

@@ -1,22 +1,30 @@
 /**
  * Playwright fixtures: a reference server per test (in this process, on a free port, recording to the test's
- * output dir) and pages in their own Chromium, launched with the fake microphone playing a chosen fixture.
+ * output dir) and pages in their own browser, of the project's engine (playwright.config.ts), with a microphone
+ * playing a chosen WAV fixture: Chromium's file-backed fake device, or in Firefox a getUserMedia shim
+ * (e2e/mic-shim.ts; tests that use it say so in their names through WAV_MIC).
  */
 import { mkdirSync } from 'node:fs';
-import { type Browser, test as base, chromium, type Page } from '@playwright/test';
+import path from 'node:path';
+import { type Browser, test as base, chromium, firefox, type Page } from '@playwright/test';
 import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '@savants/voice-server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../chromium.ts';
-import { type FixtureName, fixturePath } from './fixture-files.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, type Engine, FIREFOX_DENY_MIC_PREFS, FIREFOX_PATH, FIREFOX_PREFS, fakeMicArgs } from '../engines.ts';
+import { FIXTURE_DIR, type FixtureName, fixturePath } from './fixture-files.ts';
+import { installWavMicrophone } from './mic-shim.ts';
+import { type StaticServer, serveStatic } from './package-smoke-fixture.ts';
 import { installProbe } from './page-probe.ts';
 
+/** Appended to the name of every test whose microphone plays a WAV fixture: says how each engine gets it. */
+export const WAV_MIC = ' [WAV mic: Chromium fake device; Firefox getUserMedia shim]';
+
 export interface PageOptions {
-  /** The fixture the fake microphone plays; none: Chromium's default beep. */
+  /** The fixture the microphone plays; none: the engine's own fake microphone (Chromium beeps, Firefox 1 kHz). */
   mic?: FixtureName;
   /** Play the fixture in a loop (default: once, then its trailing silence repeats). */
   loop?: boolean;
-  /** Grant the microphone without a prompt (default). `false`: headless Chromium denies the permission. */
+  /** Grant the microphone without a prompt (default). `false`: the headless engine denies the permission. */
   grantMicrophone?: boolean;
-  /** Let audio start without a user gesture (default). `false`: Chromium's default autoplay policy applies. */
+  /** Let audio start without a user gesture (default). `false`: the engine's default autoplay policy applies. */
   autoplay?: boolean;
   /** Extra query parameters of the demo page. */
   query?: Record<string, string>;
@@ -27,7 +35,48 @@ interface Fixtures {
   openPage(options?: PageOptions): Promise<Page>;
 }
 
-export const test = base.extend<Fixtures>({
+interface WorkerFixtures {
+  /** The project's engine (playwright.config.ts). */
+  engine: Engine;
+  /** Serves the WAV fixtures with CORS, for the getUserMedia shim. */
+  fixtureServer: StaticServer;
+}
+
+async function launch(engine: Engine, { mic, loop = false, grantMicrophone = true, autoplay = true }: PageOptions): Promise<Browser> {
+  if (engine === 'firefox') {
+    const prefs = grantMicrophone ? { ...FIREFOX_PREFS } : { ...FIREFOX_DENY_MIC_PREFS };
+    if (!autoplay) {
+      delete prefs['media.autoplay.default'];
+      delete prefs['media.autoplay.block-webaudio'];
+    }
+    return firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX_PATH, firefoxUserPrefs: prefs } as Parameters<
+      typeof firefox.launch
+    >[0]);
+  }
+  if (engine === 'chromium') {
+    const micArgs = fakeMicArgs(mic ? `${fixturePath(mic)}${loop ? '' : '%noloop'}` : undefined);
+    const args = [...CHROMIUM_ARGS, ...micArgs].filter(
+      (arg) => (grantMicrophone || arg !== '--use-fake-ui-for-media-stream') && (autoplay || !arg.startsWith('--autoplay-policy')),
+    );
+    return chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  }
+  throw new Error(`no Playwright launcher for ${engine}`);
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  engine: ['chromium', { option: true, scope: 'worker' }],
+  fixtureServer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const server = await serveStatic(
+        { '/': FIXTURE_DIR },
+        { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+      );
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   startServer: async ({}, use, testInfo) => {
     const servers: VoiceServer[] = [];
@@ -40,29 +89,36 @@ export const test = base.extend<Fixtures>({
     });
     for (const server of servers) await server.close();
   },
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
-  openPage: async ({}, use, testInfo) => {
+  openPage: async ({ engine, fixtureServer }, use, testInfo) => {
     const browsers: Browser[] = [];
-    await use(async ({ mic, loop = false, grantMicrophone = true, autoplay = true, query = {} } = {}) => {
-      const micArgs = fakeMicArgs(mic ? `${fixturePath(mic)}${loop ? '' : '%noloop'}` : undefined);
-      const args = [...CHROMIUM_ARGS, ...micArgs].filter(
-        (arg) => (grantMicrophone || arg !== '--use-fake-ui-for-media-stream') && (autoplay || !arg.startsWith('--autoplay-policy')),
-      );
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
+    await use(async (options = {}) => {
+      const browser = await launch(engine, options);
       browsers.push(browser);
       const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+      if (engine !== 'chromium' && options.mic && options.grantMicrophone !== false) {
+        const wavUrl = `${fixtureServer.url}/${path.basename(fixturePath(options.mic))}`;
+        await context.addInitScript(installWavMicrophone, { wavUrl, loop: options.loop ?? false });
+      }
       await context.addInitScript(installProbe);
       const page = await context.newPage();
       page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
       page.on('console', (message) => {
         if (message.type() === 'error') console.log(`[page console] ${message.text()}`);
       });
-      await page.goto(`/?${new URLSearchParams({ debug: '1', processing: 'off', ...query })}`);
+      await page.goto(`/?${new URLSearchParams({ debug: '1', processing: 'off', ...(options.query ?? {}) })}`);
       await page.waitForFunction(() => window.demoReady === true);
       return page;
     });
     for (const browser of browsers) await browser.close();
   },
 });
+
+/**
+ * Leaves the calling spec file (or describe block) out of some engines, with the reason in one line:
+ * `exceptIn(['webkit'], 'why')` at the top of the file.
+ */
+export function exceptIn(engines: readonly Engine[], reason: string): void {
+  test.skip(({ engine }) => engines.includes(engine), reason);
+}
 
 export { expect } from '@playwright/test';

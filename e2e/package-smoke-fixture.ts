@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../chromium.ts';
+import { type Browser, chromium, firefox } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, type Engine, FIREFOX_PATH, FIREFOX_PREFS, fakeMicArgs } from '../engines.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sdkDir = path.join(repoRoot, 'packages/sdk');
@@ -146,9 +146,14 @@ export async function startVoiceServer(): Promise<VoiceServerProcess> {
   };
 }
 
-/** Debian Chromium with the fake microphone (its default beeps) and autoplay allowed: connect() needs a mic. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeMicArgs()] });
+/** The project's engine with its fake microphone (Chromium's beeps, Firefox's 1 kHz) and autoplay allowed: connect() needs a mic. */
+export function launchBrowser(engine: Engine): Promise<Browser> {
+  if (engine === 'firefox')
+    return firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX_PATH, firefoxUserPrefs: FIREFOX_PREFS } as Parameters<
+      typeof firefox.launch
+    >[0]);
+  if (engine === 'chromium') return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeMicArgs()] });
+  throw new Error(`no Playwright launcher for ${engine}`);
 }
 
 /** Opens `url` and waits for the smoke script's result. */

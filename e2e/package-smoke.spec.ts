@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, expect, test } from '@playwright/test';
 import { build } from 'vite';
+import type { Engine } from '../engines.ts';
 import {
-  launchChromium,
+  launchBrowser,
   packSdk,
   pagesDir,
   repoRoot,
@@ -27,8 +28,9 @@ import {
 let browser: Browser;
 let voice: VoiceServerProcess;
 
-test.beforeAll(async () => {
-  [voice, browser] = await Promise.all([startVoiceServer(), launchChromium()]);
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
+test.beforeAll(async ({}, testInfo) => {
+  [voice, browser] = await Promise.all([startVoiceServer(), launchBrowser(testInfo.project.name as Engine)]);
 });
 
 test.afterAll(async () => {

@@ -42,6 +42,11 @@ declare global {
       sources: { node: MediaStreamAudioSourceNode; context: BaseAudioContext }[];
       tokenRequests: number;
       counts(): ProbeCounts;
+      /**
+       * The newest live AudioContext's clock, in seconds: what real-time pacing is measured against (Firefox's
+       * mock audio device runs at 0.6–0.97× the wall clock).
+       */
+      audioTime(): number;
       /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
       startTaps(seconds: number): Promise<void>;
       stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
@@ -51,6 +56,8 @@ declare global {
 
 /** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
 export function installProbe(): void {
+  // Firefox runs init scripts in every realm, the AudioWorkletGlobalScope included: only windows are probed.
+  if (typeof window === 'undefined' || typeof AudioWorkletNode === 'undefined') return;
   const probe = {
     contexts: [] as AudioContext[],
     sockets: [] as WebSocket[],
@@ -118,6 +125,9 @@ export function installProbe(): void {
     registerProcessor('e2e-tap', Tap);`;
 
   const api = {
+    audioTime(): number {
+      return [...probe.contexts].reverse().find((c) => c.state !== 'closed')?.currentTime ?? Number.NaN;
+    },
     counts(): ProbeCounts {
       return {
         contexts: probe.contexts.length,

@@ -3,11 +3,11 @@
  * SDK's own AudioContext, and compared with the microphone tap of the same context.
  */
 import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, test, WAV_MIC } from './fixtures.ts';
 import { activeSpan, bestCorrelation, findHoles, rms } from './signals.ts';
 import { alignTaps } from './taps.ts';
 
-test('the echo agent plays the utterance back: the played audio matches the source (normalised cross-correlation ≥ 0.9)', async ({
+test(`the echo agent plays the utterance back: the played audio matches the source (normalised cross-correlation ≥ 0.9)${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {
@@ -44,7 +44,7 @@ test('the echo agent plays the utterance back: the played audio matches the sour
   expect(result.ncc).toBeGreaterThanOrEqual(0.9);
 });
 
-test('the loopback agent: mic-to-speaker pipeline latency measured in the page (capture tap → output tap)', async ({
+test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (capture tap → output tap)${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {
@@ -99,7 +99,7 @@ test('the loopback agent: mic-to-speaker pipeline latency measured in the page (
   expect(result.latencyMs).toBeLessThan(250);
 });
 
-test('interrupt() cuts the agent within a few ms, with a fade instead of a click, and reports what was actually heard', async ({
+test(`interrupt() cuts the agent within a few ms, with a fade instead of a click, and reports what was actually heard${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {

@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { connectCall, disconnectCall, events } from './call.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, test, WAV_MIC } from './fixtures.ts';
 
 async function counts(page: Page) {
   return page.evaluate(() => window.__probe.counts());
@@ -27,7 +27,7 @@ async function flowOver(page: Page, ms: number): Promise<{ sentBytes: number; re
   }, ms);
 }
 
-test('the server stops mid-call and comes back: the client reconnects by itself and audio flows both ways again', async ({
+test(`the server stops mid-call and comes back: the client reconnects by itself and audio flows both ways again${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {
@@ -59,7 +59,7 @@ test('the server stops mid-call and comes back: the client reconnects by itself 
   await disconnectCall(page);
 });
 
-test('a wrong API key fails with AUTHENTICATION_FAILED and no retry loop', async ({ startServer, openPage }) => {
+test(`a wrong API key fails with AUTHENTICATION_FAILED and no retry loop${WAV_MIC}`, async ({ startServer, openPage }) => {
   const server = await startServer();
   const page = await openPage({ mic: 'tone440', loop: true });
   const { errorCode } = await connectCall(page, server, { apiKey: 'sk_wrong_key' });
@@ -88,7 +88,7 @@ test('a refused microphone fails with MIC_PERMISSION_DENIED and releases the res
   await expect.poll(() => server.stats().sockets).toBe(0);
 });
 
-test('30 connect/disconnect cycles in one page leave no AudioContext, track, socket or worklet node alive', async ({
+test(`30 connect/disconnect cycles in one page leave no AudioContext, track, socket or worklet node alive${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {

@@ -5,9 +5,19 @@
 //   node scripts/check.mjs                 everything
 //   node scripts/check.mjs --only unit,e2e some steps
 //   node scripts/check.mjs --skip e2e
+//   node scripts/check.mjs --engines firefox,webkit   only the browser and e2e steps of those engines
+// Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
+// WebKit WebProcess crash (ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts); any retry of another
+// failure counts as a failure, and the summary prints the retries.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
+const ENGINES = ['chromium', 'firefox', 'webkit'];
+/** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
+const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
+/** A browser step that runs longer than this has frozen: it is killed and fails. */
+const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const reports = path.join(root, 'test-results', 'reports');
@@ -36,19 +46,25 @@ const steps = [
     const r = vitestReport('unit');
     return { name: 'unit', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'unit', ...r.args], report: r };
   })(),
-  (() => {
-    const r = vitestReport('browser');
-    return { name: 'browser', cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', 'browser', ...r.args], report: r };
-  })(),
+  ...ENGINES.map((engine) => {
+    const project = engine === 'chromium' ? 'browser' : `browser-${engine}`;
+    const r = vitestReport(project);
+    return { name: project, engine, cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', project, ...r.args], report: r };
+  }),
   { name: 'build', cmd: ['pnpm', '--filter', '@savants/voice', 'run', 'build'] },
   { name: 'package', cmd: ['node', 'scripts/check-package.mjs'] },
   { name: 'docs', cmd: ['pnpm', 'exec', 'typedoc', '--options', 'packages/sdk/typedoc.json'] },
-  {
-    name: 'e2e',
-    cmd: ['pnpm', 'exec', 'playwright', 'test', '--reporter=list,json'],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, 'e2e.json') },
-    report: { file: path.join(reports, 'e2e.json'), kind: 'playwright' },
-  },
+  ...ENGINES.map((engine) => {
+    const name = engine === 'chromium' ? 'e2e' : `e2e-${engine}`;
+    const file = path.join(reports, `${name}.json`);
+    return {
+      name,
+      engine,
+      cmd: ['pnpm', 'exec', 'playwright', 'test', '--project', engine, '--reporter=list,json'],
+      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+      report: { file, kind: 'playwright' },
+    };
+  }),
 ];
 
 const argv = process.argv.slice(2);
@@ -58,6 +74,25 @@ const listArg = (flag) => {
 };
 const only = listArg('--only');
 const skip = listArg('--skip') ?? new Set();
+const engines = listArg('--engines');
+
+/** Failed attempts whose error is the known engine crash, and any other retried failures, of a Playwright report. */
+function retriesOf(json) {
+  let crash = 0;
+  let other = 0;
+  const visit = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        for (const result of (t.results ?? []).slice(0, -1)) {
+          const message = [result.error, ...(result.errors ?? [])].map((e) => e?.message ?? '').join('\n');
+          if (message.includes(ENGINE_CRASH_MESSAGE)) crash++;
+          else other++;
+        }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of json.suites ?? []) visit(suite);
+  return { crash, other };
+}
 
 function countTests(report) {
   try {
@@ -67,9 +102,17 @@ function countTests(report) {
         passed: json.numPassedTests,
         failed: json.numFailedTests + (json.numRuntimeErrors ?? 0),
         skipped: json.numPendingTests + json.numTodoTests,
+        retries: 0,
       };
     const s = json.stats;
-    return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
+    const retries = retriesOf(json);
+    // A test that passed only on a retry of anything but the engine crash is a failure.
+    return {
+      passed: s.expected + s.flaky - retries.other,
+      failed: s.unexpected + retries.other,
+      skipped: s.skipped,
+      retries: retries.crash,
+    };
   } catch {
     return null;
   }
@@ -78,28 +121,50 @@ function countTests(report) {
 const rows = [];
 let passed = 0,
   failed = 0,
-  skipped = 0;
+  skipped = 0,
+  retries = 0;
+/** Per engine: tests passed / failed / skipped over its browser and e2e steps. */
+const perEngine = Object.fromEntries(ENGINES.map((e) => [e, { passed: 0, failed: 0, skipped: 0, retries: 0 }]));
 const started = Date.now();
 for (const step of steps) {
   if ((only && !only.has(step.name)) || skip.has(step.name)) continue;
+  if (engines && !(step.engine && engines.has(step.engine))) continue;
   console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
   const t0 = Date.now();
-  const res = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  const res = spawnSync(step.cmd[0], step.cmd.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...step.env },
+    ...(step.engine ? { timeout: BROWSER_STEP_TIMEOUT_MS, killSignal: 'SIGTERM' } : {}),
+  });
   const seconds = (Date.now() - t0) / 1000;
+  if (res.error?.code === 'ETIMEDOUT') console.log(`${step.name}: stopped after ${BROWSER_STEP_TIMEOUT_MS / 60_000} min (frozen?)`);
   const ok = res.status === 0;
   const counts = step.report ? countTests(step.report) : null;
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
     skipped += counts.skipped;
+    retries += counts.retries;
     // A runner that failed without reporting a failed test (crash, config error) still counts as one failure.
     if (!ok && counts.failed === 0) failed += 1;
+    if (step.engine) {
+      const e = perEngine[step.engine];
+      e.passed += counts.passed;
+      e.failed += counts.failed + (!ok && counts.failed === 0 ? 1 : 0);
+      e.skipped += counts.skipped;
+      e.retries += counts.retries;
+    }
   } else if (ok) passed += 1;
-  else failed += 1;
+  else {
+    failed += 1;
+    if (step.engine) perEngine[step.engine].failed += 1;
+  }
   rows.push({
     step: step.name,
     result: ok ? 'ok' : 'FAILED',
     tests: counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : '',
+    retries: counts?.retries ?? '',
     seconds: seconds.toFixed(1),
   });
 }
@@ -107,5 +172,10 @@ for (const step of steps) {
 console.log('\n=== summary');
 console.table(rows);
 console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const [engine, c] of Object.entries(perEngine)) {
+  if (c.passed + c.failed + c.skipped === 0) continue;
+  console.log(`${engine}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.retries} engine-crash retries`);
+}
+console.log(`engine-crash retries: ${retries} (only '${ENGINE_CRASH_MESSAGE}' is retried)`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(rows.some((r) => r.result !== 'ok') ? 1 : 0);

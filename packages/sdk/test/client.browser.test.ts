@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { VoiceClient } from '../src/client.ts';
 import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
+import { itExceptIn } from './support/engine.ts';
 
 const server = inject('voiceServer');
 const clients: VoiceClient[] = [];
@@ -42,6 +43,24 @@ function makeClient(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The clients' AudioContexts, observed (not replaced): pacing is measured against the audio clock, since
+// Firefox's mock audio device runs at 0.6–0.97× real time.
+const contexts: AudioContext[] = [];
+const NativeAudioContext = globalThis.AudioContext;
+globalThis.AudioContext = class extends NativeAudioContext {
+  constructor(options?: AudioContextOptions) {
+    super(options);
+    contexts.push(this);
+  }
+};
+const audioClock = () => contexts[contexts.length - 1]!.currentTime;
+
+/** Waits until the newest AudioContext's clock has advanced `seconds`. */
+async function audioSleep(seconds: number): Promise<void> {
+  const until = audioClock() + seconds;
+  while (audioClock() < until) await sleep(10);
+}
 
 /** Collects the output level readings for `ms`. */
 async function outputLevels(client: VoiceClient, ms: number): Promise<number[]> {
@@ -124,13 +143,16 @@ describe('VoiceClient', () => {
     const { client } = makeClient('loopback');
     await client.connect();
     client.mute();
-    await sleep(300); // what was in flight before the mute drains
+    await audioSleep(0.3); // what was in flight before the mute drains
     const before = client.stats.bytesSent;
+    const audioStart = audioClock();
     const levels = await outputLevels(client, 1000);
     const sent = client.stats.bytesSent - before;
-    // 1 s of 16 kHz Int16 = 32,000 bytes, give or take a frame or two of timing.
-    expect(sent).toBeGreaterThan(30_000);
-    expect(sent).toBeLessThan(34_000);
+    const audioSeconds = audioClock() - audioStart;
+    // 32,000 bytes (16 kHz Int16) per second of the audio clock, ±25%: frames reach the socket in bursts when the
+    // main thread is late (WebKit on a loaded 2-core machine: 21% off over 1 s), the audio clock does not.
+    expect(audioSeconds).toBeGreaterThan(0.5);
+    expect(Math.abs(sent / (audioSeconds * 32_000) - 1)).toBeLessThan(0.25);
     expect(Math.max(...levels)).toBeLessThan(-100);
     expect(client.muted).toBe(true);
   });
@@ -144,7 +166,7 @@ describe('VoiceClient', () => {
     expect(events.some((e) => e.type === 'agentspeakingstart')).toBe(true);
     expect(events.findIndex((e) => e.type === 'connected')).toBeLessThan(events.findIndex((e) => e.type === 'agentspeakingstart'));
     client.setVolume(0);
-    await sleep(100);
+    await audioSleep(0.1);
     const quiet = await outputLevels(client, 300);
     expect(Math.max(...quiet)).toBeLessThan(-100);
     expect(() => client.setVolume(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
@@ -179,10 +201,13 @@ describe('VoiceClient', () => {
     expect(client.state).toBe('connected');
   });
 
-  it('selects the output device where setSinkId exists, and says so when a device is unknown', async () => {
-    const { client } = makeClient('echo');
-    await client.connect();
-    await expect(client.setOutputDevice('')).resolves.toBeUndefined();
-    await expect(client.setOutputDevice('no-such-speaker')).rejects.toMatchObject({ code: 'OUTPUT_DEVICE_FAILED' });
-  });
+  itExceptIn(['firefox', 'webkit'], 'no AudioContext.setSinkId in this engine')(
+    'selects the output device where setSinkId exists, and says so when a device is unknown',
+    async () => {
+      const { client } = makeClient('echo');
+      await client.connect();
+      await expect(client.setOutputDevice('')).resolves.toBeUndefined();
+      await expect(client.setOutputDevice('no-such-speaker')).rejects.toMatchObject({ code: 'OUTPUT_DEVICE_FAILED' });
+    },
+  );
 });

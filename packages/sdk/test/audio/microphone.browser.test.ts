@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toMicrophoneError } from '../../src/audio/media-errors.ts';
 import { Microphone, openMicrophoneStream } from '../../src/audio/microphone.ts';
+import { itExceptIn } from '../support/engine.ts';
 
 const PROCESSING_OFF = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 const cleanup: (() => unknown)[] = [];
@@ -54,12 +55,15 @@ describe('Microphone', () => {
     const { mic } = await open();
     const track = mic.track!;
     expect(track.readyState).toBe('live');
-    expect(track.getConstraints()).toMatchObject({
-      echoCancellation: false,
-      noiseSuppression: false,
-      autoGainControl: false,
-      channelCount: 1,
-    });
+    const { channelCount, ...processing } = track.getConstraints();
+    // Every processing constraint the engine knows comes back as asked (WebKit knows only echoCancellation).
+    const supported = navigator.mediaDevices.getSupportedConstraints();
+    const asked = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+    const known = Object.fromEntries(Object.entries(asked).filter(([name]) => supported[name as keyof typeof asked]));
+    expect(Object.keys(known)).toContain('echoCancellation');
+    expect(processing).toMatchObject(known);
+    // Asked as { ideal: 1 }: Chromium reports the bare value, Firefox and WebKit the constraint as asked.
+    expect(typeof channelCount === 'object' ? channelCount.ideal : channelCount).toBe(1);
     expect(mic.deviceId).toBeTruthy();
   });
 
@@ -89,7 +93,10 @@ describe('Microphone', () => {
     expect(old.readyState).toBe('live');
   });
 
-  it('falls back to the default device when its track ends (ended dispatched by hand: a fake device cannot be unplugged)', async () => {
+  itExceptIn(
+    ['firefox'],
+    "Firefox passes a hand-dispatched 'ended' to the track's onended but not to its addEventListener listeners (measured)",
+  )('falls back to the default device when its track ends (ended dispatched by hand: a fake device cannot be unplugged)', async () => {
     const { mic, events } = await open();
     const old = mic.track!;
     old.dispatchEvent(new Event('ended'));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/capture.worklet.ts?worklet-inline';
 import { CAPTURE_PROCESSOR, type CaptureEvent, type CaptureOptions } from '../../src/audio/worklet-messages.ts';
 import { gcd } from '../../src/dsp/sinc-filter.ts';
+import { itWithOfflineSuspend } from '../support/engine.ts';
 import { db, fitSine, rms, sinadDb, zeroCrossingFrequency } from '../support/signal.ts';
 
 const WIRE_RATE = 16_000;
@@ -206,7 +207,7 @@ describe('capture worklet: filtering, mixing, muting, framing', () => {
     expect(fit.amplitude).toBeCloseTo(0.4, 3);
   });
 
-  it('sends silence at real-time pace while muted, and audio again after unmuting', async () => {
+  itWithOfflineSuspend('sends silence at real-time pace while muted, and audio again after unmuting', async () => {
     const rate = 48_000;
     const result = await runOffline({
       rate,

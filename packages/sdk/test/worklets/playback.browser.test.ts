@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/playback.worklet.ts?worklet-inline';
 import { PLAYBACK_PROCESSOR, type PlaybackEvent, type PlaybackOptions } from '../../src/audio/worklet-messages.ts';
 import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
+import { itWithOfflineSuspend } from '../support/engine.ts';
 import { db, fitSine, seededRandom, zeroCrossingFrequency } from '../support/signal.ts';
 
 const WIRE_RATE = 16_000;
@@ -59,7 +60,7 @@ function lastAbove(y: Float32Array, threshold: number): number {
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
 describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz', (rate) => {
-  it('plays a 1 kHz tone posted in irregular chunks: frequency, level, sample count, start time, no clicks', async () => {
+  itWithOfflineSuspend('plays a 1 kHz tone posted in irregular chunks: frequency, level, sample count, start time, no clicks', async () => {
     const seconds = 1;
     const tone = toneInt16(seconds);
     const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(1.6 * rate), sampleRate: rate });
@@ -122,47 +123,50 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
     expect(events.filter((e) => e.type === 'speaking').map((e) => e.type === 'speaking' && e.speaking)).toEqual([true, false]);
   });
 
-  it('flushes mid-tone: silent within one quantum + 5 ms, and reports the exact split of played and dropped', async () => {
-    const tone = toneInt16(2);
-    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(1.2 * rate), sampleRate: rate });
-    await ctx.audioWorklet.addModule(moduleUrl);
-    const { node, events } = createNode(ctx);
-    ctx.suspend(0).then(() => {
-      post(node, tone);
-      ctx.resume();
-    });
-    const flushQuantum = Math.round((0.5 * rate) / QUANTUM);
-    ctx.suspend((flushQuantum * QUANTUM) / rate).then(() => {
-      node.port.postMessage({ type: 'flush', id: 9 });
-      ctx.resume();
-    });
-    const rendered = (await ctx.startRendering()).getChannelData(0);
-    await settle();
+  itWithOfflineSuspend(
+    'flushes mid-tone: silent within one quantum + 5 ms, and reports the exact split of played and dropped',
+    async () => {
+      const tone = toneInt16(2);
+      const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(1.2 * rate), sampleRate: rate });
+      await ctx.audioWorklet.addModule(moduleUrl);
+      const { node, events } = createNode(ctx);
+      ctx.suspend(0).then(() => {
+        post(node, tone);
+        ctx.resume();
+      });
+      const flushQuantum = Math.round((0.5 * rate) / QUANTUM);
+      ctx.suspend((flushQuantum * QUANTUM) / rate).then(() => {
+        node.port.postMessage({ type: 'flush', id: 9 });
+        ctx.resume();
+      });
+      const rendered = (await ctx.startRendering()).getChannelData(0);
+      await settle();
 
-    const flushFrame = flushQuantum * QUANTUM;
-    // Playing right up to the flush.
-    expect(Math.max(...rendered.subarray(flushFrame - 200, flushFrame).map(Math.abs))).toBeGreaterThan(0.45);
-    // Silent within one quantum (the command is handled between quanta) + 5 ms: the output fade is 4 ms.
-    const silentFrom = flushFrame + QUANTUM + Math.round(0.005 * rate);
-    expect(Math.max(...rendered.subarray(silentFrom).map(Math.abs))).toBeLessThan(1e-4);
-    const toneStep = 2 * Math.PI * (1000 / rate) * 0.5;
-    expect(maxStep(rendered, flushFrame)).toBeLessThanOrEqual(toneStep * 1.01);
+      const flushFrame = flushQuantum * QUANTUM;
+      // Playing right up to the flush.
+      expect(Math.max(...rendered.subarray(flushFrame - 200, flushFrame).map(Math.abs))).toBeGreaterThan(0.45);
+      // Silent within one quantum (the command is handled between quanta) + 5 ms: the output fade is 4 ms.
+      const silentFrom = flushFrame + QUANTUM + Math.round(0.005 * rate);
+      expect(Math.max(...rendered.subarray(silentFrom).map(Math.abs))).toBeLessThan(1e-4);
+      const toneStep = 2 * Math.PI * (1000 / rate) * 0.5;
+      expect(maxStep(rendered, flushFrame)).toBeLessThanOrEqual(toneStep * 1.01);
 
-    const flushed = events.find((e) => e.type === 'flushed');
-    expect(flushed?.type).toBe('flushed');
-    if (flushed?.type !== 'flushed') return;
-    expect(flushed.id).toBe(9);
-    expect(flushed.playedSamples + flushed.droppedSamples).toBe(tone.length);
-    // 0.5 s − the 40 ms start delay had played, + the 4 ms fade tail; either message may land a quantum late
-    // (2.7 ms at 48 kHz) and the FIFO runs up to 1 ms ahead.
-    expect(Math.abs(flushed.playedSamples / WIRE_RATE - 0.4645)).toBeLessThan(0.004);
-    const speaking = events.filter((e) => e.type === 'speaking').map((e) => e.type === 'speaking' && e.speaking);
-    expect(speaking).toEqual([true, false]);
-  });
+      const flushed = events.find((e) => e.type === 'flushed');
+      expect(flushed?.type).toBe('flushed');
+      if (flushed?.type !== 'flushed') return;
+      expect(flushed.id).toBe(9);
+      expect(flushed.playedSamples + flushed.droppedSamples).toBe(tone.length);
+      // 0.5 s − the 40 ms start delay had played, + the 4 ms fade tail; either message may land a quantum late
+      // (2.7 ms at 48 kHz) and the FIFO runs up to 1 ms ahead.
+      expect(Math.abs(flushed.playedSamples / WIRE_RATE - 0.4645)).toBeLessThan(0.004);
+      const speaking = events.filter((e) => e.type === 'speaking').map((e) => e.type === 'speaking' && e.speaking);
+      expect(speaking).toEqual([true, false]);
+    },
+  );
 });
 
 describe('playback worklet: volume', () => {
-  it('ramps a volume change smoothly (no zipper step) to the new level', async () => {
+  itWithOfflineSuspend('ramps a volume change smoothly (no zipper step) to the new level', async () => {
     const rate = 48_000;
     const tone = toneInt16(1);
     const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: rate, sampleRate: rate });
@@ -188,7 +192,7 @@ describe('playback worklet: volume', () => {
 });
 
 describe('playback worklet: level', () => {
-  it('reads a steady tone at its RMS within 0.05 dB in every interval, though intervals end mid-quantum', async () => {
+  itWithOfflineSuspend('reads a steady tone at its RMS within 0.05 dB in every interval, though intervals end mid-quantum', async () => {
     // At 44.1 kHz a 50 ms interval is 2,205 frames, 17.2 quanta: each message closes on a quantum boundary, so
     // every interval's sums cover a different number of frames, and the mean must divide by that number.
     const rate = 44_100;
@@ -210,7 +214,7 @@ describe('playback worklet: level', () => {
 });
 
 describe('playback worklet: speaking', () => {
-  it('posts speaking at the first audible sample after a silent pre-roll, with its exact play position', async () => {
+  itWithOfflineSuspend('posts speaking at the first audible sample after a silent pre-roll, with its exact play position', async () => {
     // 200 ms of ±1 LSB (an agent's silent pre-roll), then 0.5 s of tone (its sample 0 is 0: the first audible
     // one is sample 1), all posted at once at 0.1 s.
     const rate = 48_000;
