@@ -10,10 +10,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../engines.ts';
 import { sdkDist } from './package-smoke-fixture.ts';
 
 const PAGE_HOST = 'app.voice.test';
+
+// The host name needs Chromium's resolver flag; what is checked (the SDK's constructor) does not depend on the engine.
+test.skip(() => test.info().project.name !== 'chromium', 'maps a non-loopback host name with a Chromium-only flag');
 
 let browser: Browser;
 let site: Server;
@@ -35,8 +38,9 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await browser?.close();
-  site?.closeAllConnections();
-  await new Promise((resolve) => site?.close(resolve));
+  if (!site) return; // skipped in this project: nothing was started
+  site.closeAllConnections();
+  await new Promise((resolve) => site.close(resolve));
 });
 
 test('a page on a non-loopback host gets INVALID_OPTIONS for apiKey, unless dangerouslyAllowBrowser; a token callback is fine', async () => {
