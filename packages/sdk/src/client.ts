@@ -5,13 +5,12 @@
  * @module
  */
 import type { AudioGraphOptions } from './audio/audio-graph.ts';
-import { resolveAudioOptions } from './audio/audio-options.ts';
+import { checkVolume, resolveAudioOptions } from './audio/audio-options.ts';
 import { canSelectOutputDevice } from './audio/output-device.ts';
 import { aborted, Call } from './client/call.ts';
 import type { InterruptResult, VoiceClientEvents, VoiceClientState, VoiceClientStats } from './client/types.ts';
 import { VoiceError } from './errors.ts';
 import { TypedEventTarget } from './events.ts';
-import { numberIn } from './option-checks.ts';
 import type { VoiceClientOptions } from './options.ts';
 import { VoiceSocket } from './transport/voice-socket.ts';
 
@@ -144,7 +143,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   /** Playback volume of the agent, 0 to 1. Throws `INVALID_OPTIONS` for anything else (`undefined` included). */
   setVolume(volume: number): void {
     // No default here: `undefined` (or null) is a mistake, not "back to 1".
-    this.#audioOptions.volume = numberIn('volume', volume ?? Number.NaN, 1, 0, 1);
+    this.#audioOptions.volume = checkVolume(volume ?? Number.NaN);
     this.#live()?.setVolume(volume);
   }
 

@@ -41,15 +41,17 @@ export interface CallSetup {
 }
 
 /**
- * Rejects with the signal's reason as soon as it aborts; otherwise settles as `promise` does. (Its listener lives as
- * long as the call's signal: a handful per call.)
+ * Rejects with the signal's reason the moment it aborts (synchronously, so an abort wins over a promise that had
+ * already settled but whose reaction has not run yet); otherwise settles as `promise` does. Its listener lives as
+ * long as the call's signal: a handful per call.
  */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  const abort = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort);
+    promise.then(resolve, reject);
   });
-  return Promise.race([promise, abort]);
 }
 
 export function aborted(message: string): VoiceError {
@@ -117,6 +119,8 @@ export class Call {
   async #run(after: Promise<void>, failure: VoiceError | undefined): Promise<void> {
     const signal = this.#controller.signal;
     await raceAbort(after, signal);
+    // Ended between the previous call's release and now: start nothing (listeners of an aborted signal never run).
+    if (signal.aborted) throw signal.reason;
     if (failure || !this.#graph) throw failure;
     const graph = this.#graph;
     const listening = { signal };
@@ -163,9 +167,9 @@ export class Call {
     return this.#finish({ reason: 'client' }, aborted('disconnect() was called'));
   }
 
-  /** Resolves once the call ended and everything is released (at once for a call that has not ended). */
-  get released(): Promise<void> {
-    return this.#released ?? Promise.resolve();
+  /** Resolves once the call ended and everything is released; undefined while it has not ended. */
+  get released(): Promise<void> | undefined {
+    return this.#released;
   }
 
   /** Whether the call has ended (or is being released). */
@@ -271,11 +275,11 @@ export class Call {
     },
     onInputLevel: (level, speaking) => {
       this.inputLevel = level;
-      this.#emit('level', { source: 'input', rmsDb: level.rmsDb, peakDb: level.peakDb, speaking });
+      this.#emit('level', { source: 'input', ...level, speaking });
     },
     onOutputLevel: (level) => {
       this.outputLevel = level;
-      this.#emit('level', { source: 'output', rmsDb: level.rmsDb, peakDb: level.peakDb });
+      this.#emit('level', { source: 'output', ...level });
     },
     onAgentSpeaking: (speaking, playedSamples) => {
       if (speaking) this.#turnStart = playedSamples;
