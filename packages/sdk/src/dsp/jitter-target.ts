@@ -24,12 +24,18 @@ export class JitterTarget {
   readonly #options: JitterBufferOptions;
   readonly #lateness: LatenessQuantile;
   readonly #permille: number;
+  readonly #floorPermille: number;
   readonly drift = new DriftEstimator();
 
   /** The arrival time of the push being handled; set before {@link arrive}. */
   arrivalMs = 0;
   /** The target delay, whole ms. */
   targetMs = 0;
+  /**
+   * The delay the speed policy gives back down to, whole ms: the same formula at the `giveBackQuantile` — a stall
+   * that is rare in the stream raises the start delay of later turns, but within a turn it is played back out.
+   */
+  floorMs = 0;
   turnOpen = false;
   /** The open turn's first arrival, ms. Starts as a number: see the class comment. */
   turnFirstArrivalMs = 0;
@@ -47,7 +53,8 @@ export class JitterTarget {
     this.#options = options;
     this.#lateness = new LatenessQuantile(options.latenessHalfLifeMs * SAMPLES_PER_MS);
     this.#permille = Math.round(options.latenessQuantile * 1000);
-    this.targetMs = Math.round(options.initialTargetMs);
+    this.#floorPermille = Math.round(options.giveBackQuantile * 1000);
+    this.targetMs = this.floorMs = Math.round(options.initialTargetMs);
   }
 
   /** The largest chunk of this turn or the last one, samples: the size of the source's bursts. */
@@ -94,7 +101,7 @@ export class JitterTarget {
     this.turnOpen = false;
     this.#previousLargestChunk = 0;
     this.#lateness.clear();
-    this.targetMs = Math.round(this.#options.initialTargetMs);
+    this.targetMs = this.floorMs = Math.round(this.#options.initialTargetMs);
   }
 
   /** One arrival's lateness (16 kHz samples, the turn's least taken off) weighted by its `length`. */
@@ -106,6 +113,8 @@ export class JitterTarget {
     const quantile = this.#lateness.quantile(this.#permille) / SAMPLES_PER_MS;
     // Whole ms: plenty for a delay, and a small integer for readStats.
     this.targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, quantile * (1 + o.headroom) + o.marginMs)));
+    const floor = this.#lateness.quantile(this.#floorPermille) / SAMPLES_PER_MS;
+    this.floorMs = Math.round(Math.min(this.targetMs, Math.max(o.minTargetMs, floor * (1 + o.headroom) + o.marginMs)));
   }
 
   #openTurn(position: number): void {
