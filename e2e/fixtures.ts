@@ -8,11 +8,21 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, test as base, chromium, firefox, type Page } from '@playwright/test';
 import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '@savants/voice-server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, type Engine, FIREFOX_DENY_MIC_PREFS, FIREFOX_PATH, FIREFOX_PREFS, fakeMicArgs } from '../engines.ts';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  type Engine,
+  FIREFOX_DENY_MIC_PREFS,
+  FIREFOX_PATH,
+  FIREFOX_PREFS,
+  fakeMicArgs,
+  firefoxPulsePrefs,
+} from '../engines.ts';
 import { FIXTURE_DIR, type FixtureName, fixturePath } from './fixture-files.ts';
 import { installWavMicrophone } from './mic-shim.ts';
 import { type StaticServer, serveStatic } from './package-smoke-fixture.ts';
 import { installProbe } from './page-probe.ts';
+import { PULSE_MIC_MONITOR } from './pulse.ts';
 
 /** Appended to the name of every test whose microphone plays a WAV fixture: says how each engine gets it. */
 export const WAV_MIC = ' [WAV mic: Chromium fake device; Firefox getUserMedia shim]';
@@ -28,6 +38,8 @@ export interface PageOptions {
   autoplay?: boolean;
   /** Extra query parameters of the demo page. */
   query?: Record<string, string>;
+  /** Firefox only: capture through PulseAudio (this server; e2e/pulse.ts) instead of the fake microphone or the shim. */
+  pulseServer?: string;
 }
 
 interface Fixtures {
@@ -42,7 +54,18 @@ interface WorkerFixtures {
   fixtureServer: StaticServer;
 }
 
-async function launch(engine: Engine, { mic, loop = false, grantMicrophone = true, autoplay = true }: PageOptions): Promise<Browser> {
+async function launch(
+  engine: Engine,
+  { mic, loop = false, grantMicrophone = true, autoplay = true, pulseServer }: PageOptions,
+): Promise<Browser> {
+  if (engine === 'firefox' && pulseServer) {
+    return firefox.launch({
+      channel: 'moz-firefox',
+      executablePath: FIREFOX_PATH,
+      firefoxUserPrefs: firefoxPulsePrefs(PULSE_MIC_MONITOR),
+      env: { ...process.env, PULSE_SERVER: pulseServer },
+    } as Parameters<typeof firefox.launch>[0]);
+  }
   if (engine === 'firefox') {
     const prefs = grantMicrophone ? { ...FIREFOX_PREFS } : { ...FIREFOX_DENY_MIC_PREFS };
     if (!autoplay) {
@@ -95,7 +118,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       const browser = await launch(engine, options);
       browsers.push(browser);
       const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-      if (engine !== 'chromium' && options.mic && options.grantMicrophone !== false) {
+      if (engine !== 'chromium' && options.mic && options.grantMicrophone !== false && !options.pulseServer) {
         const wavUrl = `${fixtureServer.url}/${path.basename(fixturePath(options.mic))}`;
         await context.addInitScript(installWavMicrophone, { wavUrl, loop: options.loop ?? false });
       }
