@@ -37,10 +37,32 @@ function emitWorklets(): Plugin {
   };
 }
 
+/**
+ * IIFE only: turns each relative `import('./x.ts')` into a static import, resolved at once. The one file carries
+ * everything anyway; a dynamic import would only wrap the imported modules in lazy initializers (~800 B min+gzip).
+ */
+function staticImportsForIife(): Plugin {
+  const dynamicImport = /\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g;
+  return {
+    name: 'savants-static-imports-for-iife',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.endsWith('.ts') || !code.includes('import(')) return null;
+      const imports: string[] = [];
+      const body = code.replace(dynamicImport, (_match, quote: string, spec: string) => {
+        const name = `__static_import_${imports.length}`;
+        imports.push(`import * as ${name} from ${quote}${spec}${quote};`);
+        return `Promise.resolve(${name})`;
+      });
+      return { code: `${imports.join('\n')}\n${body}`, map: null };
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   if (mode === 'iife') {
     return {
-      plugins: [workletInline()],
+      plugins: [workletInline(), staticImportsForIife()],
       build: {
         emptyOutDir: false,
         sourcemap: true,

@@ -7,12 +7,49 @@
 import type { AudioGraphOptions } from './audio/audio-graph.ts';
 import { checkVolume, resolveAudioOptions } from './audio/audio-options.ts';
 import { canSelectOutputDevice } from './audio/output-device.ts';
-import { aborted, Call } from './client/call.ts';
+import type { Call } from './client/call.ts';
 import type { InterruptResult, VoiceClientEvents, VoiceClientState, VoiceClientStats } from './client/types.ts';
 import { VoiceError } from './errors.ts';
 import { TypedEventTarget } from './events.ts';
 import type { VoiceClientOptions } from './options.ts';
-import { VoiceSocket } from './transport/voice-socket.ts';
+import { resolveConnectionOptions } from './transport/resolve-options.ts';
+import { zeroCounters } from './transport/transport-stats.ts';
+import type { VoiceSocket } from './transport/voice-socket.ts';
+
+type Machinery = typeof import('./client/machinery.ts');
+
+/** Set once the machinery is here: later calls then start synchronously, inside the caller's gesture. */
+let machinery: Machinery | undefined;
+let loading: Promise<Machinery> | undefined;
+
+/**
+ * Imports the call machinery (at the first `connect()` of the page, not with the page). A failed import (offline for
+ * a moment) is not cached: the next `connect()` imports again.
+ */
+function loadMachinery(): Promise<Machinery> {
+  loading ??= import('./client/machinery.ts').then(
+    (loaded) => {
+      machinery = loaded;
+      return loaded;
+    },
+    (cause: unknown) => {
+      loading = undefined;
+      throw new VoiceError('CONNECTION_FAILED', `The SDK's call code could not be loaded (${String(cause)}).`, { cause });
+    },
+  );
+  return loading;
+}
+
+/** Rejects with `ABORTED` as soon as `signal` aborts; otherwise settles as `promise` does. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new VoiceError('ABORTED', 'The signal passed to connect() aborted')), { once: true }),
+    ),
+  ]);
+}
 
 /** Options of one `connect()`. */
 export interface ConnectOptions {
@@ -31,16 +68,24 @@ export interface ConnectOptions {
 export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   /** The app's choices, used by the next call and changed by the setters (only once they succeeded). */
   readonly #audioOptions: AudioGraphOptions;
-  readonly #socket: VoiceSocket;
+  readonly #options: VoiceClientOptions;
+  /** Made at the first `connect()`, with the machinery; kept for the client's life (its counters and device id). */
+  #socket: VoiceSocket | undefined;
   /** The latest call, live or ended (its figures stay readable until the next `connect()`). */
   #call: Call | undefined;
+  /** The call of a `connect()` still importing the machinery. */
+  #starting: Promise<Call> | undefined;
+  /** `disconnect()` came while importing: the call is hung up as it is made, as it would have been at once. */
+  #hangUpAtStart = false;
   #state: VoiceClientState = 'idle';
 
   /** Validates the options (throws `VoiceError` `INVALID_OPTIONS` / `INSECURE_URL`); never connects. */
   constructor(options: VoiceClientOptions) {
     super();
     this.#audioOptions = resolveAudioOptions(options);
-    this.#socket = new VoiceSocket(options, { onAudio: (samples) => this.#call?.enqueue(samples) });
+    // Validated now; the transport, imported with the call machinery, resolves the same options again.
+    resolveConnectionOptions(options);
+    this.#options = { ...options };
   }
 
   /** Where the call is; see {@link VoiceClientState}. */
@@ -50,7 +95,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
 
   /** The server's session id of the current (or last) connection. */
   get sessionId(): string | undefined {
-    return this.#socket.sessionId;
+    return this.#socket?.sessionId;
   }
 
   get muted(): boolean {
@@ -63,7 +108,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
 
   /** A snapshot of the call's figures. */
   get stats(): VoiceClientStats {
-    const transport = this.#socket.stats;
+    const transport = this.#socket?.stats ?? { ...zeroCounters(), heldFrames: 0, queuedFrames: 0 };
     const call = this.#call;
     const audio = call?.audioStats;
     const dropped = transport.droppedFrames;
@@ -96,11 +141,34 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    * sent right after it.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
+    const starting = this.#starting;
+    if (starting) return starting.then((call) => call.whenConnected());
     const previous = this.#call;
     if (previous && !previous.ended) return previous.whenConnected();
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(aborted("connect()'s signal aborted"));
-    const call = new Call({
+    if (signal?.aborted) return Promise.reject(new VoiceError('ABORTED', 'The signal passed to connect() was already aborted'));
+    if (machinery) return this.#start(machinery, previous, signal).connected;
+    // The first call of the page imports the machinery first. The call it then starts owns the rest (an abort or a
+    // disconnect() meanwhile ends it at once, with its events); connect() settles at once on an abort.
+    const call = loadMachinery().then(
+      (loaded) => this.#start(loaded, previous, signal),
+      (error: unknown) => {
+        this.#starting = undefined;
+        this.#hangUpAtStart = false;
+        throw error;
+      },
+    );
+    this.#starting = call;
+    return untilAborted(
+      call.then((c) => c.connected),
+      signal,
+    );
+  }
+
+  #start(loaded: Machinery, previous: Call | undefined, signal: AbortSignal | undefined): Call {
+    this.#starting = undefined;
+    this.#socket ??= new loaded.VoiceSocket(this.#options, { onAudio: (samples) => this.#call?.enqueue(samples) });
+    const call = new loaded.Call({
       audio: { ...this.#audioOptions },
       socket: this.#socket,
       emit: (type, detail) => this.emit(type, detail),
@@ -109,7 +177,11 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
       signal,
     });
     this.#call = call;
-    return call.connected;
+    if (this.#hangUpAtStart) {
+      this.#hangUpAtStart = false;
+      void call.hangUp();
+    }
+    return call;
   }
 
   /**
@@ -118,7 +190,10 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    * when idle.
    */
   disconnect(): Promise<void> {
-    return this.#call?.hangUp() ?? Promise.resolve();
+    const starting = this.#starting;
+    if (!starting) return this.#call?.hangUp() ?? Promise.resolve();
+    this.#hangUpAtStart = true;
+    return starting.then((call) => call.hangUp()).catch(() => {});
   }
 
   /** Sends silence instead of the microphone, at real-time pace (the server's timing expectations hold). */
