@@ -3,7 +3,7 @@
 //   1. publint (strict) and @arethetypeswrong/cli (esm-only profile) report nothing;
 //   2. every path the exports map (and unpkg/jsdelivr) names exists, and the worklet files ship;
 //   3. size, against issue 12's budgets (printed and enforced): the ESM first load (dist/index.js with everything
-//      it imports statically, zod and idb-keyval included; no worklet code), the worklet chunk connect() imports,
+//      it imports statically, dependencies included; no call machinery, no worklet code), the worklet chunk connect() imports,
 //      and the self-contained IIFE; a per-module breakdown while the first load is over budget;
 //   4. leaks: ./dsp pulls in no zod and no AudioWorkletNode; ./protocol no AudioWorkletNode and no indexedDB; the
 //      worklet files no zod and no storage;
