@@ -114,8 +114,13 @@ export const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or ha
  * runs): a child node binds port 0, prints it and exits.
  */
 export function freePortSync(): number {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  // No NODE_OPTIONS: a test runner's loaders and conditions would run (and print) in the child too.
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const port = Number(/(\d+)\s*$/.exec(out)?.[1]);
+  if (!Number.isInteger(port)) throw new Error(`no free port: ${out}`);
+  return port;
 }
 
 export interface EngineProcess {
