@@ -262,7 +262,9 @@ async function runSequence(ops: Op[]): Promise<string[]> {
   await control('/reset');
   const fresh = client.connect();
   track('fresh connect', fresh);
-  const connected = await Promise.race([fresh.then(() => true), sleep(5000).then(() => false)]).catch(() => false);
+  // Generous bounds: at a load of 25+ on two cores one handshake was seen taking a second, and playback stalling for
+  // seconds (seeds 500067 and 500068 failed so, then passed when replayed).
+  const connected = await Promise.race([fresh.then(() => true), sleep(10_000).then(() => false)]).catch(() => false);
   if (!connected) violations.push(`a fresh connect() did not connect (state ${client.state})`);
   else {
     const before = client.stats.transport;
@@ -273,7 +275,7 @@ async function runSequence(ops: Op[]): Promise<string[]> {
         now.transport.framesReceived - before.framesReceived >= 5 &&
         (now.jitterBuffer?.playedSamples ?? 0) > 0
       );
-    }, 3000);
+    }, 8000);
     if (!both) violations.push(`no audio both ways after a fresh connect(): ${JSON.stringify(client.stats.transport)}`);
   }
   await client.disconnect();
