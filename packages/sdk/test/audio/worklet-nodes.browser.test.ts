@@ -3,12 +3,11 @@
  * capture node at the wire format and real-time pace; the playback node plays what it is given, reports its
  * position, and flushes on demand.
  */
-import { afterEach, describe, expect } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureNode } from '../../src/audio/capture-node.ts';
 import { PlaybackNode } from '../../src/audio/playback-node.ts';
 import { loadWorklets } from '../../src/audio/worklet-loader.ts';
 import type { Level, PlaybackStats } from '../../src/audio/worklet-messages.ts';
-import { itExceptWebKitBlobFreeze } from '../support/engine.ts';
 
 const contexts: AudioContext[] = [];
 afterEach(async () => {
@@ -25,14 +24,14 @@ async function runningContext(): Promise<AudioContext> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('loadWorklets', () => {
-  itExceptWebKitBlobFreeze('loads once per context: the second call returns the same promise', async () => {
+  it('loads once per context: the second call returns the same promise', async () => {
     const context = await runningContext();
     const first = loadWorklets(context);
     expect(loadWorklets(context)).toBe(first);
     await first;
   });
 
-  itExceptWebKitBlobFreeze('fails with WORKLET_LOAD_FAILED for a workletBaseUrl that serves nothing, and forgets the failure', async () => {
+  it('fails with WORKLET_LOAD_FAILED for a workletBaseUrl that serves nothing, and forgets the failure', async () => {
     const context = await runningContext();
     const failed = loadWorklets(context, '/no-such-dir/');
     await expect(failed).rejects.toMatchObject({ code: 'WORKLET_LOAD_FAILED' });
@@ -42,7 +41,7 @@ describe('loadWorklets', () => {
 });
 
 describe('CaptureNode', () => {
-  itExceptWebKitBlobFreeze('delivers 20 ms Int16 frames (640 bytes) of a 1 kHz oscillator at real-time pace, with levels', async () => {
+  it('delivers 20 ms Int16 frames (640 bytes) of a 1 kHz oscillator at real-time pace, with levels', async () => {
     const context = await runningContext();
     await loadWorklets(context);
     const frames: ArrayBuffer[] = [];
@@ -84,7 +83,7 @@ describe('CaptureNode', () => {
     expect(Math.abs(levels[levels.length - 1]!.rmsDb - 20 * Math.log10(0.5 / Math.SQRT2))).toBeLessThan(0.5);
   });
 
-  itExceptWebKitBlobFreeze('sends digital silence while muted, at the same pace', async () => {
+  it('sends digital silence while muted, at the same pace', async () => {
     const context = await runningContext();
     await loadWorklets(context);
     const frames: Int16Array[] = [];
@@ -110,7 +109,7 @@ describe('PlaybackNode', () => {
     return pcm.buffer;
   }
 
-  itExceptWebKitBlobFreeze('plays queued audio (speaking, level, stats) and a flush stops it and reports the position', async () => {
+  it('plays queued audio (speaking, level, stats) and a flush stops it and reports the position', async () => {
     const context = await runningContext();
     await loadWorklets(context);
     const speaking: boolean[] = [];

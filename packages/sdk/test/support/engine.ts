@@ -26,13 +26,3 @@ export const itWithOfflineSuspend = itExceptIn(
   ['firefox', 'webkit'],
   'posts at exact offline render frames need OfflineAudioContext.suspend() with messages delivered during it (Firefox has no suspend(); WebKit delivers them after rendering resumes)',
 );
-
-/**
- * WebKit froze (the page stops answering, no error) in `audioWorklet.addModule()` of a Blob URL in this file, which
- * loads the worklets into a fresh context per test: the freeze of issue 9, which the SDK's worklet loading is being
- * changed for. A frozen page stalls the whole tier, so these tests wait for that fix.
- */
-export const itExceptWebKitBlobFreeze = itExceptIn(
-  ['webkit'],
-  'WebKit freezes in repeated Blob-URL audioWorklet.addModule() (issue 9, fixed with the worklet loading)',
-);
