@@ -8,6 +8,8 @@ import { bestPeriod, MATCH_LENGTH, MAX_PERIOD } from './pitch-period.ts';
 const HOLD = 240;
 /** Output samples of the fade to silence after that (50 ms): a longer gap sounds like a pause, not a buzz. */
 const FADE = 800;
+/** The longest a concealment plays (hold + fade, 65 ms): also the tail after a stream's last sample, which the buffer cannot tell from a late packet. */
+export const CONCEALMENT_SAMPLES = HOLD + FADE;
 /** History the period is searched in: the last MAX_PERIOD + MATCH_LENGTH samples played. */
 export const CONCEALMENT_HISTORY = MAX_PERIOD + MATCH_LENGTH;
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/playback.worklet.ts?worklet-inline';
 import { PLAYBACK_PROCESSOR, type PlaybackEvent, type PlaybackOptions } from '../../src/audio/worklet-messages.ts';
+import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
 import { itWithOfflineSuspend } from '../support/engine.ts';
 import { db, fitSine, seededRandom, zeroCrossingFrequency } from '../support/signal.ts';
@@ -93,9 +94,18 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
     expect(startMs).toBeGreaterThanOrEqual(100 + JITTER_BUFFER_DEFAULTS.initialTargetMs);
     expect(startMs).toBeLessThan(100 + JITTER_BUFFER_DEFAULTS.initialTargetMs + (QUANTUM / rate) * 1000 + 4);
 
-    // Every sample played once: the sound lasts the tone's length (± the fades' edges).
+    // Every sample played once, in time stretched as the stats say (shedMs of source played faster, stretchedMs of
+    // output added), then the concealment tail: after the stream's last sample the buffer cannot tell the end from
+    // a late packet, so it plays the last pitch period on and fades it (at most CONCEALMENT_SAMPLES). The sound
+    // lasts the tone's length, less what was shed, plus what was stretched, plus at most that tail (± the fades'
+    // edges and the whole-ms rounding of the stretch figures).
+    const stats = events.filter((e) => e.type === 'stats').at(-1);
+    if (stats?.type !== 'stats') throw new Error('no stats message');
+    const played = seconds + (stats.stats.stretchedMs - stats.stats.shedMs) / 1000;
     const end = lastAbove(rendered, 1e-4);
-    expect(Math.abs((end - start) / rate - seconds)).toBeLessThan(0.004);
+    const tail = (end - start) / rate - played;
+    expect(tail).toBeGreaterThan(-0.006);
+    expect(tail).toBeLessThan(CONCEALMENT_SAMPLES / WIRE_RATE + 0.006);
 
     // Frequency and level over the steady middle.
     const from = start + Math.round(0.05 * rate);
@@ -113,8 +123,7 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
     expect(Math.abs(rendered[end]!)).toBeLessThan(0.01);
 
     // No underrun; one turn: speaking on, then off; the stats account for every sample.
-    const stats = events.filter((e) => e.type === 'stats').at(-1);
-    expect(stats?.type === 'stats' && stats.stats).toMatchObject({
+    expect(stats.stats).toMatchObject({
       receivedSamples: tone.length,
       playedSamples: tone.length,
       underruns: 0,
@@ -156,9 +165,15 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
       if (flushed?.type !== 'flushed') return;
       expect(flushed.id).toBe(9);
       expect(flushed.playedSamples + flushed.droppedSamples).toBe(tone.length);
-      // 0.5 s − the 40 ms start delay had played, + the 4 ms fade tail; either message may land a quantum late
-      // (2.7 ms at 48 kHz) and the FIFO runs up to 1 ms ahead.
-      expect(Math.abs(flushed.playedSamples / WIRE_RATE - 0.4645)).toBeLessThan(0.004);
+      // From the first sound to the flush had played (the start delay is the buffer's own choice: a 2 s burst may
+      // start below the initial target), less the upsampler's 3 ms delay, + the 4 ms fade tail, + the source played
+      // faster − any output stretched; either message may land a quantum late (2.7 ms at 48 kHz), the FIFO runs up
+      // to 1 ms ahead, and the stretch figures are whole ms.
+      const stats = events.filter((e) => e.type === 'stats').at(-1);
+      if (stats?.type !== 'stats') throw new Error('no stats message');
+      const heard = (flushFrame - firstAbove(rendered, 1e-4)) / rate + 0.003 + 0.0045;
+      const consumedExtra = (stats.stats.shedMs - stats.stats.stretchedMs) / 1000;
+      expect(Math.abs(flushed.playedSamples / WIRE_RATE - (heard + consumedExtra))).toBeLessThan(0.004);
       const speaking = events.filter((e) => e.type === 'speaking').map((e) => e.type === 'speaking' && e.speaking);
       expect(speaking).toEqual([true, false]);
     },
