@@ -4,7 +4,7 @@
  * The server is imported by path: the sdk package does not depend on `@savants/voice-server`, and the workspace
  * does not hoist it, so the package name does not resolve from here.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { createVoiceServer, type VoiceServer } from '../../server/src/index.ts';
@@ -26,6 +26,16 @@ declare module 'vitest' {
 }
 
 /**
+ * Closes a test HTTP server now: the pages' keep-alive connections (and a request still waiting, e.g. a 'slow'
+ * token) would otherwise hold `close()` open, and the vitest process with it, after the last test.
+ */
+function closeHttp(http: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+  http.closeAllConnections();
+  return closed;
+}
+
+/**
  * Test-only remote control of a server, for pages that cannot reach it in-process: `GET /stats` returns
  * `server.stats()`, `POST /drop` cuts every socket (a network failure). Loopback only, CORS open.
  */
@@ -42,7 +52,7 @@ async function controlServer(server: VoiceServer): Promise<{ url: string; close(
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+    close: () => closeHttp(http),
   };
 }
 
@@ -119,7 +129,7 @@ async function lifecycleControl(): Promise<{ wsUrl: string; url: string; close()
     close: async () => {
       await restarting;
       await server?.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closeHttp(http);
     },
   };
 }
