@@ -170,6 +170,9 @@ async function main(): Promise<void> {
     optionsKey = key;
     window.voiceClient = client;
     wire(sdk, client);
+    // The call code loads now, while the page is idle, rather than at the first click: the first call then opens
+    // the microphone at once and its first words reach the agent.
+    void client.preload();
     return client;
   }
 

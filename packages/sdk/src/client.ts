@@ -132,6 +132,20 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   }
 
   /**
+   * Loads the code a call needs (the call machinery and the worklets) without connecting, so the first `connect()`
+   * opens the microphone at once instead of after that download, and loses no speech to it. Call it when a call is
+   * likely: the page is idle, the pointer is on the call button. Optional: `connect()` loads whatever is missing
+   * itself. Never rejects: a failed load is tried again by the next `connect()`.
+   */
+  preload(): Promise<void> {
+    const selfHosted = this.#audioOptions.workletBaseUrl !== undefined;
+    return loadMachinery().then(
+      (loaded) => (selfHosted ? undefined : loaded.preloadInlinedWorklets()),
+      () => {},
+    );
+  }
+
+  /**
    * Starts a call: opens the microphone and the audio graph while it fetches a token and connects. Call it from a
    * user gesture (a click), so the browser lets audio start. Resolves once the server confirmed and the microphone
    * streams (if the browser still blocks audio, `audioblocked` fires and it resolves without waiting for the

@@ -56,6 +56,14 @@ async function addModules(context: BaseAudioContext, workletBaseUrl: string | un
   }
 }
 
+/** Fetches the inlined worklet sources ahead of the first call (`VoiceClient.preload()`); a failure is left to the call. */
+export function preloadInlinedWorklets(): Promise<void> {
+  return inlinedWorkletUrls().then(
+    () => {},
+    () => {},
+  );
+}
+
 function inlinedWorkletUrls(): Promise<WorkletUrls> {
   inlinedUrls ??= import('./worklet-sources.ts').then(({ WORKLET_SOURCES }) => [
     dataUrl(WORKLET_SOURCES.capture),

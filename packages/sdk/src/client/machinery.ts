@@ -4,5 +4,6 @@
  * before the first call; the IIFE inlines it.
  * @module
  */
+export { preloadInlinedWorklets } from '../audio/worklet-loader.ts';
 export { VoiceSocket } from '../transport/voice-socket.ts';
 export { Call } from './call.ts';
