@@ -6,6 +6,7 @@
 //   node scripts/check.mjs --only unit,e2e some steps
 //   node scripts/check.mjs --skip e2e
 //   node scripts/check.mjs --engines firefox,webkit   only the browser and e2e steps of those engines
+// Without --engines, the engine steps are DEFAULT_ENGINE_STEPS (what `npm test` and CI run).
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
 // WebKit WebProcess crash (ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts); any retry of another
 // failure counts as a failure, and the summary prints the retries.
@@ -16,6 +17,12 @@ import path from 'node:path';
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
+/**
+ * The engine steps `npm test` runs: every Chromium tier, and Firefox's browser tier. The other engine steps are not
+ * green yet (README, Browser support: WebKit's browser tier has 5 failing tests, Firefox's and WebKit's e2e tiers
+ * are partly ported), so they run with `pnpm run test:engines` (`--engines firefox,webkit`) until they are.
+ */
+const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox']);
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
 const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
 
@@ -129,6 +136,7 @@ const started = Date.now();
 for (const step of steps) {
   if ((only && !only.has(step.name)) || skip.has(step.name)) continue;
   if (engines && !(step.engine && engines.has(step.engine))) continue;
+  if (!engines && step.engine && !DEFAULT_ENGINE_STEPS.has(step.name)) continue;
   console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
   const t0 = Date.now();
   const res = spawnSync(step.cmd[0], step.cmd.slice(1), {
