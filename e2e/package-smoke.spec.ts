@@ -99,7 +99,7 @@ test('the packed tarball installs into a fresh Vite app, type-checks, builds and
     cpSync(path.join(pagesDir, 'smoke.mjs'), path.join(app, 'src/smoke.mjs'));
 
     // An ordinary install, as a user's would be: the tarball plus its pinned dependencies (zod, idb-keyval) from the
-    // registry. Never `--offline`: a `--frozen-lockfile` workspace install leaves no metadata in pnpm's cache, so an
+    // registry. Never an offline-only install: a `--frozen-lockfile` workspace install leaves no metadata in pnpm's cache, so an
     // offline install passes only on machines whose caches happen to be full (issue 12).
     run('pnpm', ['install', '--reporter=silent'], app);
     // The types as a consumer sees them: the tarball's .d.ts files, zod's and idb-keyval's, none skipped.
