@@ -2,44 +2,32 @@
  * VoiceClient in real Chromium against the real reference server (started by the browser global setup), with the
  * fake capture device: the public contract of the wiring, state by state.
  */
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { VoiceClient } from '../src/client.ts';
-import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VoiceClient } from '../src/client.ts';
+import type { VoiceClientOptions } from '../src/index.ts';
 import { itExceptIn } from './support/engine.ts';
+import { makeTestClient } from './support/test-client.ts';
 
-const server = inject('voiceServer');
 const clients: VoiceClient[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.disconnect();
 });
 
-function makeClient(
-  agent: 'echo' | 'loopback' | 'tone',
-  options: Partial<VoiceClientOptions> = {},
-): { client: VoiceClient; events: { type: string; detail: unknown }[] } {
-  const client = new VoiceClient({
-    baseUrl: server.url,
-    wsUrl: `${server.wsUrl}?agent=${agent}`,
-    apiKey: server.apiKey,
-    echoCancellation: false,
-    noiseSuppression: false,
-    autoGainControl: false,
-    ...options,
-  });
-  clients.push(client);
-  const events: { type: string; detail: unknown }[] = [];
-  const types: (keyof VoiceClientEvents)[] = [
-    'statechange',
-    'connected',
-    'disconnected',
-    'error',
-    'agentspeakingstart',
-    'agentspeakingend',
-    'devicechange',
-    'audioblocked',
-  ];
-  for (const type of types) client.addEventListener(type, (event: CustomEvent<unknown>) => events.push({ type, detail: event.detail }));
-  return { client, events };
+const EVENTS = [
+  'statechange',
+  'connected',
+  'disconnected',
+  'error',
+  'agentspeakingstart',
+  'agentspeakingend',
+  'devicechange',
+  'audioblocked',
+] as const;
+
+function makeClient(agent: 'echo' | 'loopback' | 'tone', options: Partial<VoiceClientOptions> = {}): ReturnType<typeof makeTestClient> {
+  const made = makeTestClient(agent, EVENTS, options);
+  clients.push(made.client);
+  return made;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

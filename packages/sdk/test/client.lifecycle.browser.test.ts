@@ -4,12 +4,12 @@
  * the default. Each test pins a defect that was seen failing before its fix. Where a test wraps a browser API
  * (getUserMedia made slow or recorded, setSinkId hidden) it is timing or failure injection, and says so.
  */
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { VoiceClient } from '../src/client.ts';
-import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VoiceClient } from '../src/client.ts';
+import type { VoiceClientOptions } from '../src/index.ts';
 import { itExceptIn } from './support/engine.ts';
+import { type LoggedEvent, makeTestClient } from './support/test-client.ts';
 
-const server = inject('voiceServer');
 const clients: VoiceClient[] = [];
 const restores: (() => void)[] = [];
 afterEach(async () => {
@@ -17,23 +17,12 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.disconnect();
 });
 
-type Logged = { type: string; detail: unknown };
+type Logged = LoggedEvent;
 
 function makeClient(options: Partial<VoiceClientOptions> = {}): { client: VoiceClient; events: Logged[] } {
-  const client = new VoiceClient({
-    baseUrl: server.url,
-    wsUrl: `${server.wsUrl}?agent=echo`,
-    apiKey: server.apiKey,
-    echoCancellation: false,
-    noiseSuppression: false,
-    autoGainControl: false,
-    ...options,
-  });
-  clients.push(client);
-  const events: Logged[] = [];
-  const types: (keyof VoiceClientEvents)[] = ['statechange', 'connected', 'disconnected', 'error', 'devicechange'];
-  for (const type of types) client.addEventListener(type, (event: CustomEvent<unknown>) => events.push({ type, detail: event.detail }));
-  return { client, events };
+  const made = makeTestClient('echo', ['statechange', 'connected', 'disconnected', 'error', 'devicechange'], options);
+  clients.push(made.client);
+  return made;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
