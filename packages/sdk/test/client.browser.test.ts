@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VoiceClient } from '../src/client.ts';
-import type { VoiceClientOptions } from '../src/index.ts';
+import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
 import { itExceptIn } from './support/engine.ts';
 import { makeTestClient } from './support/test-client.ts';
 
