@@ -19,7 +19,7 @@ function newestMtime(dir: string): number {
 /** Whether every dist file a page or spec loads exists and is newer than the SDK's and the worklets' sources. */
 export function sdkBuildIsCurrent(root: string): boolean {
   // The ESM and IIFE bundles, the types a consumer compiles against, the self-hosted worklets of the CSP tests.
-  const outputs = ['index.js', 'savants-voice.iife.js', 'types/index.d.ts', 'worklets/capture.worklet.js'].map((f) =>
+  const outputs = ['index.js', 'savants-voice.iife.js', 'types/index.d.ts', 'worklets/voice.worklet.js'].map((f) =>
     path.join(root, 'packages/sdk/dist', f),
   );
   const sources = Math.max(newestMtime(path.join(root, 'packages/sdk/src')), newestMtime(path.join(root, 'worklets')));

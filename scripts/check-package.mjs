@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `pnpm check` step `package`, run after `build`: is packages/sdk/dist fit to publish?
 //   1. publint (strict) and @arethetypeswrong/cli (esm-only profile) report nothing;
-//   2. every path the exports map (and unpkg/jsdelivr) names exists, and the worklet files ship;
+//   2. every path the exports map (and unpkg/jsdelivr) names exists, and the worklet module ships;
 //   3. size, against issue 12's budgets (printed and enforced): the ESM first load (dist/index.js with everything
 //      it imports statically, dependencies included; no call machinery, no worklet code), the worklet chunk connect() imports,
 //      and the self-contained IIFE; a per-module breakdown while the first load is over budget;
 //   4. leaks: ./dsp pulls in no zod and no AudioWorkletNode; ./protocol no AudioWorkletNode and no indexedDB; the
-//      worklet files no zod and no storage;
+//      worklet module no zod and no storage;
 //   5. importing each entry in Node (no DOM globals) throws nothing and constructs nothing.
 // Prints every failure, exit code 1 if any.
 import { spawnSync } from 'node:child_process';
@@ -83,8 +83,8 @@ console.log('exports map: every target exists');
     } else if (existsSync(path.join(sdkDir, target))) ok(`${where} -> ${target}`);
     else fail(`${where} -> ${target} does not exist`);
   }
-  // The strict-CSP path: the self-hosted worklets must ship even though nothing in the exports map names them one by one.
-  for (const name of ['capture.worklet.js', 'playback.worklet.js']) {
+  // The strict-CSP path: the self-hosted worklet module must ship even though the exports map names it only by a pattern.
+  for (const name of ['voice.worklet.js']) {
     const file = path.join(sdkDir, 'dist/worklets', name);
     if (!existsSync(file)) fail(`dist/worklets/${name} is missing`);
     else if (/^\s*(import|export)\s/m.test(readFileSync(file, 'utf8')))
@@ -100,8 +100,8 @@ const entries = await measureEntries();
   console.table(budgetTable(entries));
   const iife = entries.find((e) => e.name === 'IIFE');
   const inlined = inlinedWorkletCost(iife.code);
-  if (inlined !== undefined) console.log(`  of the IIFE's ${iife.gzip} B, the two inlined worklets are ${inlined} B`);
-  else fail('the IIFE does not carry both worklets verbatim: it must stay one self-contained file');
+  if (inlined !== undefined) console.log(`  of the IIFE's ${iife.gzip} B, the inlined worklet module is ${inlined} B`);
+  else fail('the IIFE does not carry the worklet module verbatim: it must stay one self-contained file');
   const client = entries.find((e) => e.name === '.');
   if (inlinedWorkletCost(client.code) !== undefined || /registerProcessor/.test(client.code))
     fail('the ESM first load carries the worklet sources: they belong in the chunk connect() imports');
@@ -127,8 +127,7 @@ console.log('leaks between entries');
   const leaks = {
     './dsp': [zod, /AudioWorkletNode/, /idb-keyval/, /indexedDB/],
     './protocol': [/AudioWorkletNode/, /indexedDB/, /idb-keyval/],
-    'dist/worklets/capture.worklet.js': [zod, /idb-keyval/, /indexedDB/],
-    'dist/worklets/playback.worklet.js': [zod, /idb-keyval/, /indexedDB/],
+    'dist/worklets/voice.worklet.js': [zod, /idb-keyval/, /indexedDB/],
   };
   const workletFile = (file) => {
     const full = path.join(sdkDir, file);

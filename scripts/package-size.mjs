@@ -140,19 +140,15 @@ export function budgetFigures(rows) {
 }
 
 /**
- * What the inlined worklets add to a bundle, exactly: its gzip size minus that of the same code with the two
- * worklet strings cut out (they are embedded verbatim as string literals of dist/worklets/*.js).
+ * What the inlined worklet module adds to a bundle, exactly: its gzip size minus that of the same code with the
+ * worklet string cut out (it is embedded verbatim as a string literal of dist/worklets/voice.worklet.js).
  */
 export function inlinedWorkletCost(code) {
-  let without = code;
-  for (const name of ['capture.worklet.js', 'playback.worklet.js']) {
-    const file = path.join(dist, 'worklets', name);
-    const literal = existsSync(file) ? JSON.stringify(readFileSync(file, 'utf8')) : undefined;
-    const at = literal ? without.indexOf(literal.slice(1, -1)) : -1;
-    if (at < 0) return undefined;
-    without = without.slice(0, at) + without.slice(at + literal.length - 2);
-  }
-  return gzipSize(code) - gzipSize(without);
+  const file = path.join(dist, 'worklets', 'voice.worklet.js');
+  const literal = existsSync(file) ? JSON.stringify(readFileSync(file, 'utf8')) : undefined;
+  const at = literal ? code.indexOf(literal.slice(1, -1)) : -1;
+  if (at < 0) return undefined;
+  return gzipSize(code) - gzipSize(code.slice(0, at) + code.slice(at + literal.length - 2));
 }
 
 /** Groups a module id into something a reader can act on: a dependency, an SDK layer, or an inlined worklet. */

@@ -1,11 +1,10 @@
 /**
  * Library build of `@savants/voice`. Two passes, because an IIFE cannot have several entries:
  *   vite build               ESM: dist/index.js, dist/dsp.js, dist/protocol.js (+ shared chunks), zod and
- *                            idb-keyval external, plus dist/worklets/*.worklet.js for strict-CSP pages.
+ *                            idb-keyval external, plus dist/worklets/voice.worklet.js for strict-CSP pages.
  *   vite build --mode iife   dist/savants-voice.iife.js: global `SavantsVoice`, everything bundled, for script tags.
  * Declarations come from `tsc -p tsconfig.build.json` (see the `build` script), not from a vite plugin.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -19,20 +18,17 @@ const workletsDir = path.join(here, '../../worklets');
 const external = /^(zod|idb-keyval)(\/|$)/;
 
 /**
- * Emits every `worklets/*.worklet.ts` as a self-contained `dist/worklets/*.worklet.js`: the same bundle the
- * `?worklet-inline` import puts in a Blob URL, as a file a page can serve from its own origin under a CSP without `blob:`.
+ * Emits `worklets/voice.worklet.ts` (both processors) as a self-contained `dist/worklets/voice.worklet.js`: the same
+ * bundle the `?worklet-inline` import puts in a data: URL, as a file a page can serve from its own origin under a CSP
+ * without `data:`.
  */
 function emitWorklets(): Plugin {
   return {
     name: 'savants-emit-worklets',
     apply: 'build',
     async generateBundle() {
-      const entries = readdirSync(workletsDir).filter((name) => name.endsWith('.worklet.ts'));
-      if (entries.length === 0) this.warn(`no *.worklet.ts in ${workletsDir}: dist/worklets stays empty`);
-      for (const name of entries) {
-        const source = await bundleWorklet(path.join(workletsDir, name));
-        this.emitFile({ type: 'asset', fileName: `worklets/${name.replace(/\.ts$/, '.js')}`, source });
-      }
+      const source = await bundleWorklet(path.join(workletsDir, 'voice.worklet.ts'));
+      this.emitFile({ type: 'asset', fileName: 'worklets/voice.worklet.js', source });
     },
   };
 }

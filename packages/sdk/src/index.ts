@@ -4,7 +4,7 @@
  * @module @savants/voice
  */
 export { type AudioDevices, listAudioDevices } from './audio/devices.ts';
-export { WORKLET_FILES } from './audio/worklet-loader.ts';
+export { WORKLET_FILE } from './audio/worklet-loader.ts';
 export type { Level, PlaybackStats } from './audio/worklet-messages.ts';
 export type {
   DeviceChangeReason,

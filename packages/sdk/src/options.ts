@@ -186,8 +186,8 @@ export interface AudioOptions {
    */
   levelIntervalMs?: number;
   /**
-   * Where self-hosted copies of `dist/worklets/capture.worklet.js` and `playback.worklet.js` are served from.
-   * Without it the worklets load from `data:` URLs built from code the SDK carries (the ESM build imports it at the
+   * Where a self-hosted copy of `dist/worklets/voice.worklet.js` (one module, both processors) is served from.
+   * Without it the worklets load from a `data:` URL built from code the SDK carries (the ESM build imports it at the
    * first `connect()`), which a Content-Security-Policy must allow (`script-src data:`); with it, `script-src 'self'`
    * is enough.
    * @default undefined (inlined data: URLs)

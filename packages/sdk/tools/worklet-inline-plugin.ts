@@ -1,6 +1,6 @@
 /**
  * Vite plugin: `import code from './x.worklet.ts?worklet-inline'` gives the worklet bundled into one self-contained
- * minified script, as a string. The SDK loads it from a Blob URL, so a script tag needs no second file.
+ * minified script, as a string. The SDK loads it from a data: URL, so a script tag needs no second file.
  * `new URL('./x.ts', import.meta.url)` is not used: it passes in dev and breaks in the built library.
  */
 import { build, type Plugin } from 'vite';

@@ -1,8 +1,9 @@
 /**
- * Loads the two AudioWorklet modules into a context, once per context. By default from `data:` URLs of the bundled
- * worklet sources, which the ESM build imports from a chunk of their own at the first call (the IIFE carries them
- * inline), so a page needs no second file and no configuration; with `workletBaseUrl`, from self-hosted copies of
- * `dist/worklets/*.worklet.js` instead, for pages whose Content-Security-Policy allows only `'self'` scripts.
+ * Loads the AudioWorklet module (one module registers both processors) into a context, once per context. By default
+ * from a `data:` URL of the bundled worklet source, which the ESM build imports from a chunk of its own at the first
+ * call (the IIFE carries it inline), so a page needs no second file and no configuration; with `workletBaseUrl`, from
+ * a self-hosted copy of `dist/worklets/voice.worklet.js` instead, for pages whose Content-Security-Policy allows only
+ * `'self'` scripts.
  *
  * Why `data:` and not Blob URLs: in WebKit (WebKitGTK 2.50, the engine Safari is built on) `addModule()` of a Blob
  * URL sometimes never settles and the page's web process freezes, with no error, on the first call of a page as
@@ -13,16 +14,14 @@
  */
 import { VoiceError } from '../errors.ts';
 
-/** File names of the self-hosted worklets, as the build writes them to `dist/worklets/`. */
-export const WORKLET_FILES = { capture: 'capture.worklet.js', playback: 'playback.worklet.js' } as const;
-
-type WorkletUrls = readonly [capture: string, playback: string];
+/** File name of the self-hosted worklet module, as the build writes it to `dist/worklets/`. */
+export const WORKLET_FILE = 'voice.worklet.js';
 
 /** One load per context: `addModule` twice would fail on the second `registerProcessor` of the same name. */
 const loads = new WeakMap<BaseAudioContext, Promise<void>>();
 
-/** The default URLs, made once per page (the chunk's import and the encoding are not repeated per call). */
-let inlinedUrls: Promise<WorkletUrls> | undefined;
+/** The default URL, made once per page (the chunk's import and the encoding are not repeated per call). */
+let inlinedUrl: Promise<string> | undefined;
 
 /**
  * Resolves once both processors are registered in `context`. A failed load is forgotten, so a later call (after
@@ -39,16 +38,13 @@ export function loadWorklets(context: BaseAudioContext, workletBaseUrl?: string)
 }
 
 async function addModules(context: BaseAudioContext, workletBaseUrl: string | undefined): Promise<void> {
-  const selfHosted = workletBaseUrl
-    ? ([joinUrl(workletBaseUrl, WORKLET_FILES.capture), joinUrl(workletBaseUrl, WORKLET_FILES.playback)] as const)
-    : undefined;
+  const selfHosted = workletBaseUrl ? joinUrl(workletBaseUrl, WORKLET_FILE) : undefined;
   try {
-    const urls = selfHosted ?? (await inlinedWorkletUrls());
-    await Promise.all(urls.map((url) => context.audioWorklet.addModule(url)));
+    await context.audioWorklet.addModule(selfHosted ?? (await inlinedWorkletUrl()));
   } catch (cause) {
     // Chromium reports a CSP refusal as an opaque AbortError; say what usually causes it.
     const hint = selfHosted
-      ? `check that ${selfHosted.join(' and ')} are served`
+      ? `check that ${selfHosted} is served`
       : "the page's Content-Security-Policy may forbid data: scripts (or the worklet chunk could not be fetched); serve dist/worklets/ and set workletBaseUrl";
     throw new VoiceError('WORKLET_LOAD_FAILED', `The audio worklets could not be loaded (${String(cause)}): ${hint}.`, {
       cause,
@@ -56,24 +52,21 @@ async function addModules(context: BaseAudioContext, workletBaseUrl: string | un
   }
 }
 
-/** Fetches the inlined worklet sources ahead of the first call (`VoiceClient.preload()`); a failure is left to the call. */
+/** Fetches the inlined worklet source ahead of the first call (`VoiceClient.preload()`); a failure is left to the call. */
 export function preloadInlinedWorklets(): Promise<void> {
-  return inlinedWorkletUrls().then(
+  return inlinedWorkletUrl().then(
     () => {},
     () => {},
   );
 }
 
-function inlinedWorkletUrls(): Promise<WorkletUrls> {
-  inlinedUrls ??= import('./worklet-sources.ts').then(({ WORKLET_SOURCES }) => [
-    dataUrl(WORKLET_SOURCES.capture),
-    dataUrl(WORKLET_SOURCES.playback),
-  ]);
+function inlinedWorkletUrl(): Promise<string> {
+  inlinedUrl ??= import('./worklet-sources.ts').then(({ WORKLET_SOURCE }) => dataUrl(WORKLET_SOURCE));
   // A failed chunk fetch (offline for a moment) is not cached: the next call imports again.
-  inlinedUrls.catch(() => {
-    inlinedUrls = undefined;
+  inlinedUrl.catch(() => {
+    inlinedUrl = undefined;
   });
-  return inlinedUrls;
+  return inlinedUrl;
 }
 
 /** Percent-encoded rather than base64: `btoa` throws on the non-Latin-1 characters a bundle may contain. */
