@@ -4,6 +4,7 @@
  * `new URL('./x.ts', import.meta.url)` is not used: it passes in dev and breaks in the built library.
  */
 import { build, type Plugin } from 'vite';
+import { reservedPropertyNames } from './worklet-mangle.ts';
 
 const SUFFIX = '?worklet-inline';
 
@@ -12,17 +13,26 @@ interface OutputChunkLike {
   code?: string;
 }
 
-/** Bundles one worklet entry into a self-contained IIFE script and returns its code. */
-export async function bundleWorklet(entry: string, minify = true): Promise<string> {
+/**
+ * Bundles one worklet entry into a self-contained IIFE script and returns its code: minified, public property names
+ * included (`worklet-mangle.ts` says which names are kept).
+ */
+export async function bundleWorklet(entry: string): Promise<string> {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
     resolve: { conditions: ['@savants/source', 'module', 'browser', 'default'] },
     build: {
       write: false,
-      minify,
+      // Minified by rolldown's own output option below, which can also mangle properties.
+      minify: false,
       sourcemap: false,
       lib: { entry, formats: ['iife'], name: 'SavantsWorklet', fileName: 'worklet' },
+      rolldownOptions: {
+        output: {
+          minify: { compress: true, mangle: true, mangleProps: { include: /^[A-Za-z_$]/, reserved: reservedPropertyNames() } },
+        },
+      },
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]) as Array<{ output: OutputChunkLike[] }>;
