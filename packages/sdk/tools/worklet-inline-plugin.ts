@@ -13,14 +13,25 @@ interface OutputChunkLike {
   code?: string;
 }
 
+/** The DSP's argument-checks flag, false inside the worklet bundle (why: `src/dsp/argument-checks.ts`). */
+function noArgumentChecks(): Plugin {
+  return {
+    name: 'savants-worklet-no-argument-checks',
+    load(id) {
+      return /[\\/]dsp[\\/]argument-checks\.ts$/.test(id) ? 'export const CHECK_ARGUMENTS = false;' : null;
+    },
+  };
+}
+
 /**
  * Bundles one worklet entry into a self-contained IIFE script and returns its code: minified, public property names
- * included (`worklet-mangle.ts` says which names are kept).
+ * included (`worklet-mangle.ts` says which names are kept), without the DSP's argument checks.
  */
 export async function bundleWorklet(entry: string): Promise<string> {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
+    plugins: [noArgumentChecks()],
     resolve: { conditions: ['@savants/source', 'module', 'browser', 'default'] },
     build: {
       write: false,

@@ -2,6 +2,7 @@
  * Cuts a stream of 16 kHz Float32 samples into wire frames of Int16 LE PCM.
  * @module
  */
+import { CHECK_ARGUMENTS } from './argument-checks.ts';
 import { encodeInt16Le } from './pcm.ts';
 
 /** 20 ms at 16 kHz: 640 bytes on the wire. */
@@ -32,7 +33,7 @@ export class FrameAssembler {
    * @default 320 (20 ms, 640 bytes)
    */
   constructor(frameSamples: number = DEFAULT_FRAME_SAMPLES) {
-    if (!Number.isInteger(frameSamples) || frameSamples < MIN_FRAME_SAMPLES || frameSamples > MAX_FRAME_SAMPLES) {
+    if (CHECK_ARGUMENTS && !(Number.isInteger(frameSamples) && frameSamples >= MIN_FRAME_SAMPLES && frameSamples <= MAX_FRAME_SAMPLES)) {
       throw new RangeError(
         `frameSamples must be an integer from ${MIN_FRAME_SAMPLES} to ${MAX_FRAME_SAMPLES} (10–100 ms at 16 kHz), got ${frameSamples}`,
       );
@@ -69,7 +70,7 @@ export class FrameAssembler {
    * frame is complete or `target` is shorter than {@link frameBytes}.
    */
   takeFrame(target: Uint8Array): void {
-    if (!this.frameReady || target.length < this.frameBytes)
+    if (CHECK_ARGUMENTS && (!this.frameReady || target.length < this.frameBytes))
       throw new RangeError('FrameAssembler.takeFrame: no complete frame, or target too short');
     target.set(this.#frame);
     this.#filled = 0;

@@ -2,6 +2,7 @@
  * RMS and peak level over fixed windows, in dBFS.
  * @module
  */
+import { CHECK_ARGUMENTS } from './argument-checks.ts';
 
 /** A linear amplitude in dB relative to full scale (−Infinity for 0). */
 export function toDbfs(amplitude: number): number {
@@ -25,7 +26,7 @@ export class LevelMeter {
 
   /** Throws a RangeError unless `windowSamples` is a positive integer. */
   constructor(windowSamples: number) {
-    if (!Number.isInteger(windowSamples) || windowSamples <= 0)
+    if (CHECK_ARGUMENTS && !(Number.isInteger(windowSamples) && windowSamples > 0))
       throw new RangeError(`windowSamples must be a positive integer, got ${windowSamples}`);
     this.windowSamples = windowSamples;
   }

@@ -2,6 +2,7 @@
  * Streaming sample-rate converter for an exact rational ratio, by a polyphase windowed-sinc filter.
  * @module
  */
+import { CHECK_ARGUMENTS } from './argument-checks.ts';
 import { designPolyphaseFilter, gcd } from './sinc-filter.ts';
 
 /** Input samples the history buffer holds beyond the filter's span; the buffer is compacted when it fills. */
@@ -76,7 +77,7 @@ export class Resampler {
    * (RangeError otherwise: writes past a typed array's end would silently vanish). Allocates nothing.
    */
   process(input: Float32Array, output: Float32Array, inputLength: number = input.length): number {
-    if (output.length < this.maxOutput(inputLength) || inputLength > input.length) {
+    if (CHECK_ARGUMENTS && (output.length < this.maxOutput(inputLength) || inputLength > input.length)) {
       throw new RangeError('Resampler.process: output shorter than maxOutput(inputLength), or inputLength > input.length');
     }
     const history = this.#history;

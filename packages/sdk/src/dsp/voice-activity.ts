@@ -2,6 +2,7 @@
  * A cheap voice-activity flag: block energy against two thresholds, with attack and hangover times.
  * @module
  */
+import { CHECK_ARGUMENTS } from './argument-checks.ts';
 export interface VoiceActivityOptions {
   /** Rate of the samples fed in, Hz. @default 16000 */
   sampleRate?: number;
@@ -50,7 +51,7 @@ export class VoiceActivityDetector {
   constructor(options: VoiceActivityOptions = {}) {
     const o = { ...VOICE_ACTIVITY_DEFAULTS, ...options };
     this.#blockSamples = Math.round((o.sampleRate * o.blockMs) / 1000);
-    if (!(this.#blockSamples >= 1) || !(o.closeDb <= o.openDb))
+    if (CHECK_ARGUMENTS && !(this.#blockSamples >= 1 && o.closeDb <= o.openDb))
       throw new RangeError('VoiceActivityDetector: need a block of at least one sample and closeDb <= openDb');
     this.#openPower = 10 ** (o.openDb / 10);
     this.#closePower = 10 ** (o.closeDb / 10);
