@@ -24,7 +24,7 @@ function noArgumentChecks(): Plugin {
 }
 
 /**
- * Bundles one worklet entry into a self-contained IIFE script and returns its code: minified, public property names
+ * Bundles one worklet entry into a self-contained script and returns its code: minified, public property names
  * included (`worklet-mangle.ts` says which names are kept), without the DSP's argument checks.
  */
 export async function bundleWorklet(entry: string): Promise<string> {
@@ -38,9 +38,11 @@ export async function bundleWorklet(entry: string): Promise<string> {
       // Minified by rolldown's own output option below, which can also mangle properties.
       minify: false,
       sourcemap: false,
-      lib: { entry, formats: ['iife'], name: 'SavantsWorklet', fileName: 'worklet' },
+      // An ES module without imports or exports: a worklet module is one, and needs no IIFE around its names.
+      lib: { entry, formats: ['es'], fileName: 'worklet' },
       rolldownOptions: {
         output: {
+          comments: false,
           minify: { compress: true, mangle: true, mangleProps: { include: /^[A-Za-z_$]/, reserved: reservedPropertyNames() } },
         },
       },
