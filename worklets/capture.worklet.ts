@@ -90,21 +90,13 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   /** Averages the channels (or writes silence when muted or unconnected) into #mono[0, n). */
   #mixDown(channels: Float32Array[], offset: number, n: number): void {
-    const mono = this.#mono;
     const count = this.#muted ? 0 : channels.length;
-    if (count === 0) {
-      mono.fill(0, 0, n);
-      return;
+    const scale = count > 0 ? 1 / count : 0;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let c = 0; c < count; c++) sum += channels[c]![offset + i]!;
+      this.#mono[i] = sum * scale;
     }
-    const first = channels[0]!;
-    for (let i = 0; i < n; i++) mono[i] = first[offset + i]!;
-    if (count === 1) return;
-    for (let c = 1; c < count; c++) {
-      const channel = channels[c]!;
-      for (let i = 0; i < n; i++) mono[i]! += channel[offset + i]!;
-    }
-    const scale = 1 / count;
-    for (let i = 0; i < n; i++) mono[i]! *= scale;
   }
 
   /** Meters the new 16 kHz samples and cuts them into frames. */
