@@ -5,6 +5,7 @@
  *   vite build --mode iife   dist/savants-voice.iife.js: global `SavantsVoice`, everything bundled, for script tags.
  * Declarations come from `tsc -p tsconfig.build.json` (see the `build` script), not from a vite plugin.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -36,6 +37,9 @@ function emitWorklets(): Plugin {
 /**
  * IIFE only: turns each relative `import('./x.ts')` into a static import, resolved at once. The one file carries
  * everything anyway; a dynamic import would only wrap the imported modules in lazy initializers (~800 B min+gzip).
+ * The imported names become a plain object (`Promise.resolve({ a, b })`) rather than a module namespace, whose
+ * getters and `Symbol.toStringTag` would need a helper in the bundle. The names are read from the module's
+ * `export { … }` and `export function|const|class` statements; `export *` is refused (no names to read).
  */
 function staticImportsForIife(): Plugin {
   const dynamicImport = /\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g;
@@ -46,13 +50,30 @@ function staticImportsForIife(): Plugin {
       if (!id.endsWith('.ts') || !code.includes('import(')) return null;
       const imports: string[] = [];
       const body = code.replace(dynamicImport, (_match, quote: string, spec: string) => {
-        const name = `__static_import_${imports.length}`;
-        imports.push(`import * as ${name} from ${quote}${spec}${quote};`);
-        return `Promise.resolve(${name})`;
+        const names = exportedNames(path.resolve(path.dirname(id), spec));
+        const index = imports.length;
+        const local = (name: string) => `__static_import_${index}_${name}`;
+        imports.push(`import { ${names.map((n) => `${n} as ${local(n)}`).join(', ')} } from ${quote}${spec}${quote};`);
+        return `Promise.resolve({ ${names.map((n) => `${n}: ${local(n)}`).join(', ')} })`;
       });
       return { code: `${imports.join('\n')}\n${body}`, map: null };
     },
   };
+}
+
+/** The value exports of a module, from its source. */
+function exportedNames(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  if (/^export\s*\*/m.test(source)) throw new Error(`${file}: export * cannot be made static for the IIFE`);
+  const names = [...source.matchAll(/^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([\w$]+)/gm)].map((m) => m[1]!);
+  for (const m of source.matchAll(/^export\s*\{([^}]*)\}/gm)) {
+    for (const part of m[1]!.split(',')) {
+      const spec = part.trim();
+      if (!spec || spec.startsWith('type ')) continue;
+      names.push(spec.split(/\s+as\s+/).pop()!);
+    }
+  }
+  return names;
 }
 
 export default defineConfig(({ mode }) => {
@@ -64,6 +85,8 @@ export default defineConfig(({ mode }) => {
         sourcemap: true,
         minify: true,
         lib: { entry: src('index.ts'), formats: ['iife'], name: 'SavantsVoice', fileName: () => 'savants-voice.iife.js' },
+        // `SavantsVoice` is a plain object: no `Symbol.toStringTag` of 'Module' on it.
+        rolldownOptions: { output: { generatedCode: { symbols: false } } },
       },
     };
   }
