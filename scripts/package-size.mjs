@@ -81,12 +81,13 @@ export const ENTRIES = [
 export const BUDGETS = { firstLoad: 18_000, worklets: 6_500, iife: 25_000 };
 
 /**
- * Known misses, each with a ceiling that still fails the gate on growth. The time-stretching playback (issue 10:
- * pitch-period search, stretcher, concealment, lateness quantile) added about 1.4 KB to the playback worklet after
- * the budgets were set, which the worklet chunk and the IIFE (worklets inlined) both carry. The budget is printed
- * as NOT MET until the worklet code is trimmed or the budget is moved; a figure past its ceiling fails.
+ * Known misses, each with a ceiling that still fails the gate on growth. The time-stretching playback (issue 10)
+ * added about 1.4 KB to the worklet module after the budgets were set, which the worklet chunk and the IIFE (worklet
+ * inlined) both carry. Trimmed since (one module for both processors, property mangling, no argument checks in the
+ * worklet bundle: 7,910 -> 6,861 B and 26,454 -> 25,283 B), still over. The ceilings leave room for the jitter
+ * buffer work of branch i10 as it stood at 16:10 UTC (+164 B on both when merged); a figure past its ceiling fails.
  */
-export const KNOWN_MISSES = { worklets: 8_100, iife: 26_600 };
+export const KNOWN_MISSES = { worklets: 7_100, iife: 25_550 };
 
 /**
  * @returns {Promise<{name: string, file: string, minified: number, gzip: number, code: string,
