@@ -85,7 +85,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   constructor(options?: { processorOptions?: unknown }) {
     super(options);
     const o = options?.processorOptions as PlaybackOptions;
-    this.#buffer = new JitterBuffer(o.jitterBuffer);
+    this.#buffer = new JitterBuffer();
     this.#resampler = new Resampler(JITTER_BUFFER_RATE, sampleRate);
     this.#resampled = new Float32Array(this.#resampler.maxOutput(STEP));
     const intervalMs = Math.max(MIN_INTERVAL_MS, o.levelIntervalMs);

@@ -5,14 +5,14 @@
  * together, and a name is kept wherever it meets code outside the bundle:
  * - names of the JavaScript and Web built-ins (read from this process's globals and their prototypes), plus the
  *   AudioWorkletGlobalScope API, which Node lacks;
- * - every property name declared in the message contract between the processors and their nodes
- *   (`src/audio/worklet-messages.ts`) and in the modules its types come from (options, stats): those objects cross
- *   `postMessage` and are read by unmangled main-thread code.
+ * - every property name of the message contract between the processors and their nodes
+ *   (`src/audio/worklet-messages.ts`: its types and the types they reach, such as the stats): those objects cross
+ *   `postMessage` and are read or written by unmangled main-thread code.
  * A name missed here breaks a worklet loudly: the browser tests run the bundled (mangled) worklets.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const contract = path.join(here, '../src/audio/worklet-messages.ts');
@@ -56,20 +56,40 @@ function builtinNames(): Set<string> {
   return names;
 }
 
-/** Property names declared in a module and in the relative modules it imports, recursively (`name:` or `name?:`). */
-function declaredNames(file: string, seen = new Set<string>()): Set<string> {
+/**
+ * Every property name of every type the contract module exports, followed through unions, arrays, nested objects and
+ * imported types (a `stats` field brings in the stats' names), read by the TypeScript checker: only what the types
+ * reach, not everything declared in the files they come from.
+ */
+function contractNames(file: string): Set<string> {
+  const program = ts.createProgram([file], { strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  const module = source && checker.getSymbolAtLocation(source);
+  if (!module) throw new Error(`${file}: no module to read the worklet message contract from`);
   const names = new Set<string>();
-  if (seen.has(file)) return names;
-  seen.add(file);
-  const source = readFileSync(file, 'utf8');
-  for (const m of source.matchAll(/\b([A-Za-z_$][\w$]*)\??\s*:/g)) names.add(m[1]!);
-  for (const m of source.matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
-    for (const n of declaredNames(path.resolve(path.dirname(file), m[1]!), seen)) names.add(n);
+  const seen = new Set<ts.Type>();
+  const visit = (type: ts.Type): void => {
+    if (seen.has(type)) return;
+    seen.add(type);
+    if (type.isUnionOrIntersection()) type.types.forEach(visit);
+    else if (checker.isArrayType(type)) checker.getTypeArguments(type as ts.TypeReference).forEach(visit);
+    else if (type.flags & ts.TypeFlags.Object) {
+      for (const property of checker.getPropertiesOfType(type)) {
+        names.add(property.name);
+        visit(checker.getNonNullableType(checker.getTypeOfSymbol(property)));
+      }
+    }
+  };
+  for (const exported of checker.getExportsOfModule(module)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (symbol.flags & ts.SymbolFlags.Type) visit(checker.getDeclaredTypeOfSymbol(symbol));
   }
+  if (names.size === 0) throw new Error(`${file}: the worklet message contract declares no property`);
   return names;
 }
 
 /** The names the worklet bundle must keep, sorted. */
 export function reservedPropertyNames(): string[] {
-  return [...new Set([...builtinNames(), ...AUDIO_WORKLET_NAMES, ...declaredNames(contract)])].sort();
+  return [...new Set([...builtinNames(), ...AUDIO_WORKLET_NAMES, ...contractNames(contract)])].sort();
 }

@@ -3,7 +3,7 @@
  * Type-only and DOM-free: both sides import it, so a change breaks the compile on both.
  * @module
  */
-import type { JitterBufferOptions, JitterBufferStats } from '../dsp/jitter-buffer-options.ts';
+import type { JitterBufferStats } from '../dsp/jitter-buffer-options.ts';
 
 /** Processor names carry a version: `registerProcessor` throws on a duplicate name. */
 export const CAPTURE_PROCESSOR = 'savants-capture-v1';
@@ -45,8 +45,9 @@ export interface PlaybackOptions {
   volume: number;
   /** Period of `level` and `stats` messages in ms (the processor posts at most 30 a second). */
   levelIntervalMs: number;
-  /** Jitter buffer tuning; every field has a default (`JITTER_BUFFER_DEFAULTS` in `dsp/jitter-buffer-options.ts`). */
-  jitterBuffer?: Partial<JitterBufferOptions>;
+  // No jitter buffer tuning: the worklet runs `JITTER_BUFFER_DEFAULTS`. An option added here is kept by the worklet
+  // bundle's property mangling (tools/worklet-mangle.ts reads this contract); until then the option names are
+  // mangled like any internal name (about 100 B min+gzip).
 }
 
 export type PlaybackCommand =
