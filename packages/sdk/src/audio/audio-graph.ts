@@ -10,8 +10,9 @@
  */
 import type { VoiceError } from '../errors.ts';
 import { WIRE_SAMPLE_RATE } from '../protocol/constants.ts';
-import { AudioContextKeeper, createAudioContext } from './audio-context.ts';
+import { AudioContextKeeper } from './audio-context.ts';
 import { CaptureNode } from './capture-node.ts';
+import { createAudioContext } from './create-audio-context.ts';
 import { Microphone, openMicrophoneStream, type VoiceProcessing } from './microphone.ts';
 import { setOutputDevice } from './output-device.ts';
 import { type FlushResult, PlaybackNode } from './playback-node.ts';
@@ -70,13 +71,14 @@ export class AudioGraph {
   #started: Promise<void> | undefined;
 
   /**
-   * Creates the AudioContext synchronously, so a call from a click handler creates it inside the gesture and the
-   * autoplay policy lets it run. Call `start()` next.
+   * Takes the AudioContext `connect()` made inside the caller's gesture, or creates it synchronously, so a call from
+   * a click handler creates it inside the gesture and the autoplay policy lets it run. The graph owns it from now
+   * on (close() closes it). Call `start()` next.
    */
-  constructor(options: AudioGraphOptions, hooks: AudioGraphHooks) {
+  constructor(options: AudioGraphOptions, hooks: AudioGraphHooks, context?: AudioContext) {
     this.#options = { ...options };
     this.#hooks = hooks;
-    this.context = createAudioContext(options.latencyHint);
+    this.context = context ?? createAudioContext(options.latencyHint);
     this.#keeper = new AudioContextKeeper(
       this.context,
       { onBlocked: () => hooks.onBlocked(), onRunning: () => hooks.onRunning() },
