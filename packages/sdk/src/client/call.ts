@@ -3,7 +3,7 @@
  * to bottom in {@link Call.#run} (start) and {@link Call.#finish} (the one way out):
  *
  *   connect() ─► AudioContext created now (inside the click) ─► new Call ─► previous call released
- *     ─► microphone + worklets ∥ token ─► socket ─► confirmation (audio captured meanwhile is held by the transport)
+ *     ─► worklets, then microphone ∥ token ─► socket ─► confirmation (audio captured meanwhile is held by the transport)
  *     ─► first microphone frame ─► `connected`
  *   disconnect(), the app's signal, the transport giving up, an audio failure ─► #finish: abort ─► socket closed
  *     ─► audio graph closed ─► `disconnected` (once) ─► nothing more from this call
@@ -131,8 +131,8 @@ export class Call {
     this.#socket.addEventListener('statechange', this.#onTransportState, listening);
     this.#socket.addEventListener('disconnected', this.#onTransportEnded, listening);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide, listening);
-    // The token request and the microphone start together: frames captured before the confirmation are held by the
-    // transport (bounded by reconnectBufferMs) and sent in order right after it.
+    // The token request and the audio graph (worklets, then the microphone) start together: frames captured before
+    // the confirmation are held by the transport (bounded by reconnectBufferMs) and sent in order right after it.
     const transport = this.#socket.connect();
     const firstFrame = new Promise<void>((resolve) => {
       this.#firstFrame = resolve;
