@@ -44,11 +44,13 @@ function earliestArrived(source: Float32Array, recorded: Float32Array, from: num
 }
 
 /**
- * Bound on the chirp's start that may be missing, counted from the fake device's first sample. The issue asks for 20 ms;
- * Chromium loses about 40–50 ms between opening the device and its first buffer reaching any node (measured with a
- * bare ScriptProcessor, no SDK), more under CPU load, so the bound here is what the browser allows plus one frame.
+ * Bound on the chirp's start that may be missing, counted from the fake device's first sample: issue 11's 20 ms.
+ * Measured with the microphone opened once the worklets are loaded: 16 ms, in every run at loads of 14-17 on two
+ * cores. What is left is Chromium's: its MediaStreamAudioSourceNode renders about 20 ms of zero quanta (with
+ * channels) before the device's first buffer, and an independent tap on the same source node sees them too. Opened
+ * in parallel with the worklets' loading, 60-250 ms were missing (up to seconds while the worklet chunk was fetched).
  */
-const MAX_MISSING_MS = Number(process.env.START_OF_SPEECH_MAX_MS ?? 80);
+const MAX_MISSING_MS = Number(process.env.START_OF_SPEECH_MAX_MS ?? 20);
 
 const firstAbove = (signal: Float32Array, threshold: number) => signal.findIndex((x) => Math.abs(x) > threshold);
 
@@ -56,9 +58,6 @@ test('speech that starts as the microphone opens reaches the server with ≤ 20 
   startServer,
   openPage,
 }, testInfo) => {
-  // Known miss, open: 126–196 ms of the chirp's start missing here on a quiet machine (29–90 ms before the merges of
-  // this stop); the SDK's own counts hold (every captured frame sent and recorded), the loss is before capture.
-  test.skip(true, 'known miss, open: 126-196 ms of the start missing (issue 11 asks for 20 ms); frame counts hold');
   const recordDir = testInfo.outputPath('recordings');
   const server = await startServer();
   const page = await openPage({ mic: 'chirpAtOnce' });
