@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
+import { connectCall, disconnectCall, disconnectCountingQueued, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test, WAV_MIC } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
@@ -43,11 +43,12 @@ test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
   const connectedSeconds = (await page.evaluate(() => window.__probe.audioTime())) - connectedAudioTime!;
   const { input } = await page.evaluate(() => window.__probe.stopTaps());
   const firstFrameEnd = await page.evaluate(() => window.__probe.firstFrameEnd);
-  await disconnectCall(page);
+  const queuedAtHangUp = await disconnectCountingQueued(page);
   // After the disconnect: the transport's counters cover the whole (single) session.
-  const { framesSent, framesCaptured } = await page.evaluate(() => ({
+  const { framesSent, framesCaptured, dropped } = await page.evaluate(() => ({
     framesSent: window.voiceClient!.stats.transport.framesSent,
     framesCaptured: window.voiceClient!.stats.framesCaptured,
+    dropped: window.voiceClient!.stats.transport.droppedFrames,
   }));
   const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
   const span = activeSpan(wav.samples, WIRE_SAMPLE_RATE, -30);
@@ -80,7 +81,9 @@ test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
       `${((end - start) / WIRE_SAMPLE_RATE).toFixed(2)} s checked against the source node: holes ${holes.length} ` +
       `(${sdkHoles.length} not at the source node) ${JSON.stringify(holes)}`,
   );
-  expect(framesSent).toBe(framesCaptured);
+  // No frame lost on the way (the ones still queued at the hang-up were the last ones), so the mapping above holds.
+  expect(dropped.backpressure + dropped.reconnectOverflow + dropped.notConnected).toBe(0);
+  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
   expect(sidecar.frames).toBe(framesSent);
   expect(sidecar.invalidFrames).toBe(0);
   expect(sdkHoles).toEqual([]);

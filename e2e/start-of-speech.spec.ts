@@ -4,7 +4,7 @@
  * server's confirmation is held by the SDK and sent right after it; before, 47–236 ms of it never arrived.
  */
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { connectCall, disconnectCall } from './call.ts';
+import { connectCall, disconnectCountingQueued } from './call.ts';
 import { FIXTURE_RATE, FIXTURES } from './fixture-files.ts';
 import { expect, test } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
@@ -85,7 +85,7 @@ test('speech that starts as the microphone opens reaches the server with ≤ 20 
   expect(errorCode).toBeUndefined();
   await page.waitForTimeout(1500);
   const { input } = await page.evaluate(() => window.__probe.stopTaps());
-  await disconnectCall(page);
+  const queuedAtHangUp = await disconnectCountingQueued(page);
   const { droppedFrames, framesSent, framesCaptured } = await page.evaluate(() => ({
     ...window.voiceClient!.stats.transport,
     framesCaptured: window.voiceClient!.stats.framesCaptured,
@@ -101,12 +101,12 @@ test('speech that starts as the microphone opens reaches the server with ≤ 20 
   console.log(
     `start of speech: ${missingMs.toFixed(1)} ms of the chirp's start (from the device's first sample) never reached ` +
       `the recording (${browserMissingMs.toFixed(1)} ms never reached the microphone's source node); frames captured ` +
-      `${framesCaptured}, sent ${framesSent}, recorded ${sidecar.frames}; dropped ${JSON.stringify(droppedFrames)}`,
+      `${framesCaptured}, sent ${framesSent}, recorded ${sidecar.frames}, queued at the hang-up ${queuedAtHangUp}; dropped ${JSON.stringify(droppedFrames)}`,
   );
   // What the SDK is answerable for, exactly: every frame the capture worklet delivered, the ones from before the
   // confirmation included, was sent and recorded.
   expect(droppedFrames.notConnected + droppedFrames.reconnectOverflow + droppedFrames.backpressure).toBe(0);
-  expect(framesSent).toBe(framesCaptured);
+  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
   expect(sidecar.frames).toBe(framesSent);
   // From the fake device's own start: what the browser loses before the microphone's first buffer reaches the
   // capture worklet counts too. The chirp's start must be in the recording.
