@@ -100,6 +100,19 @@ export function disconnectCall(page: Page): Promise<number> {
 }
 
 /**
+ * Disconnects and resolves with how many frames were still waiting out backpressure at that moment (read in the same
+ * task as `disconnect()`): the transport drops them with the socket, uncounted. On a loaded machine the socket can
+ * still be busy with the held start of the call when a short test hangs up.
+ */
+export function disconnectCountingQueued(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const queued = window.voiceClient!.stats.transport.queuedFrames;
+    await window.voiceClient!.disconnect();
+    return queued;
+  });
+}
+
+/**
  * Runs a real-time measurement a second time when it reports a capture hole (Chromium's fake device drops ~10 ms
  * about once in ten runs; shared/notes/toolchain.md §8). A second holed run is a finding, not noise: its result is
  * returned as it is and the test's `holes === 0` assertion fails.

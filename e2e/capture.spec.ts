@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
+import { connectCall, disconnectCall, disconnectCountingQueued, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test, WAV_MIC } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
@@ -17,54 +17,87 @@ async function sessionId(page: Page): Promise<string> {
   return id;
 }
 
-test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the source, and ≥95% of the connected time arrives${WAV_MIC}`, async ({
+/** Runs of ≥ 5 ms of digital silence in `signal[start, end)`: where each starts, and how long it is (samples). */
+function holeRuns(signal: Float32Array, sampleRate: number, start: number, end: number): { at: number; length: number }[] {
+  return findHoles(signal, sampleRate, start, end).map((at) => {
+    let length = 0;
+    while (at + length < end && Math.abs(signal[at + length]!) < 1e-4) length++;
+    return { at, length };
+  });
+}
+
+test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the source, ≥95% of the connected time arrives, and the SDK adds no hole${WAV_MIC}`, async ({
   startServer,
   openPage,
 }, testInfo) => {
-  // Known regression, open: since the call wires the microphone as soon as it opens and holds pre-confirmation
-  // audio, the recording of this tone has 2–3 runs of ≥ 5 ms of digital silence inside it, in 3 of 3 runs here.
-  test.skip(true, 'known regression, open: 2-3 holes of digital silence inside the recorded tone since the start-of-call changes');
   const recordDir = testInfo.outputPath('recordings');
-  const result = await withHoleRetry('1 kHz tone', async () => {
-    const server = await startServer();
-    const page = await openPage({ mic: 'tone1k' });
-    const { connectedAudioTime, errorCode } = await connectCall(page, server);
-    expect(errorCode).toBeUndefined();
-    await page.waitForTimeout(3000);
-    // The connected time on the audio clock, which paces the capture (Firefox's mock device runs slow).
-    const connectedSeconds = (await page.evaluate(() => window.__probe.audioTime())) - connectedAudioTime!;
-    await disconnectCall(page);
-    // After the disconnect: the transport's counters cover the whole (single) session.
-    const framesSent = await page.evaluate(() => window.voiceClient!.stats.transport.framesSent);
-    const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
-    const span = activeSpan(wav.samples, WIRE_SAMPLE_RATE, -30);
-    if (!span) throw new Error('the recording holds no tone');
-    // Leave out the edges: the tone's first and last 50 ms may be partial frames.
-    const start = span.start + 800;
-    const end = span.end - 800;
-    return {
-      format: { sampleRate: wav.sampleRate, channels: wav.channels, bitsPerSample: wav.bitsPerSample },
-      holes: findHoles(wav.samples, WIRE_SAMPLE_RATE, start, end).length,
-      frequency: dominantFrequency(wav.samples, WIRE_SAMPLE_RATE, start, end),
-      levelDb: toDb(rms(wav.samples, start, end)),
-      arrivedFraction: wav.samples.length / WIRE_SAMPLE_RATE / connectedSeconds,
-      framesSent,
-      framesRecorded: sidecar.frames,
-      invalidFrames: sidecar.invalidFrames,
-    };
+  const server = await startServer();
+  const page = await openPage({ mic: 'tone1k' });
+  // The microphone's source node as the browser renders it, from its first quantum: Chromium's fake device renders
+  // runs of zero quanta of its own (about 20 ms at its start, more under CPU load), which are not the SDK's to fix.
+  await page.evaluate(() => window.__probe.armInputTap(20));
+  // The reference server runs in the Playwright worker: at loads above 20 on two cores it stopped reading for
+  // seconds, and the default 300 ms backpressure bound dropped frames as designed (3-144 a run, counted). This test
+  // is about the audio path; backpressure has tests of its own (voice-socket.reconnect.test.ts).
+  const { connectedAudioTime, errorCode } = await connectCall(page, server, { options: { maxBufferedAmountMs: 5000 } });
+  expect(errorCode).toBeUndefined();
+  await page.waitForTimeout(3000);
+  // The connected time on the audio clock, which paces the capture (Firefox's mock device runs slow).
+  const connectedSeconds = (await page.evaluate(() => window.__probe.audioTime())) - connectedAudioTime!;
+  const { input } = await page.evaluate(() => window.__probe.stopTaps());
+  const firstFrameEnd = await page.evaluate(() => window.__probe.firstFrameEnd);
+  const queuedAtHangUp = await disconnectCountingQueued(page);
+  // After the disconnect: the transport's counters cover the whole (single) session.
+  const { framesSent, framesCaptured, dropped } = await page.evaluate(() => ({
+    framesSent: window.voiceClient!.stats.transport.framesSent,
+    framesCaptured: window.voiceClient!.stats.framesCaptured,
+    dropped: window.voiceClient!.stats.transport.droppedFrames,
+  }));
+  const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
+  const span = activeSpan(wav.samples, WIRE_SAMPLE_RATE, -30);
+  if (!span) throw new Error('the recording holds no tone');
+  // Every frame captured was recorded, in order: recorded sample i is input time firstFrameEnd − 319/16000 + i/16000.
+  const tapped = tapSamples(input);
+  const recordingStart = firstFrameEnd! - (320 - 1) / WIRE_SAMPLE_RATE;
+  const tapEnd = Math.floor(((input.startFrame + tapped.length) / input.sampleRate - recordingStart) * WIRE_SAMPLE_RATE);
+  // Leave out the edges: the tone's first and last 50 ms may be partial frames; and what the tap did not see (the
+  // capture runs on until the disconnect).
+  const start = span.start + 800;
+  const end = Math.min(span.end - 800, tapEnd);
+  const holes = holeRuns(wav.samples, WIRE_SAMPLE_RATE, start, end).map(({ at, length }) => {
+    const t = recordingStart + at / WIRE_SAMPLE_RATE;
+    // The same stretch at the source node, less 1.5 ms each side (the resampler's filter smears a hole's edges).
+    const from = Math.round((t + 0.0015) * input.sampleRate) - input.startFrame;
+    const to = Math.round((t + length / WIRE_SAMPLE_RATE - 0.0015) * input.sampleRate) - input.startFrame;
+    let silent = 0;
+    for (let j = Math.max(0, from); j < Math.min(to, tapped.length); j++) if (Math.abs(tapped[j]!) < 1e-4) silent++;
+    return { ms: Math.round((at - span.start) / 16), lengthMs: length / 16, browser: to > from && silent >= 0.8 * (to - from) };
   });
+  const sdkHoles = holes.filter((h) => !h.browser);
   const sourceDb = toDb(TONE_AMPLITUDE / Math.SQRT2);
+  const frequency = dominantFrequency(wav.samples, WIRE_SAMPLE_RATE, start, end);
+  const levelDb = toDb(rms(wav.samples, start, end));
+  const arrivedFraction = wav.samples.length / WIRE_SAMPLE_RATE / connectedSeconds;
   console.log(
-    `1 kHz tone: ${result.frequency.toFixed(2)} Hz, ${result.levelDb.toFixed(2)} dBFS RMS (source ${sourceDb.toFixed(2)}), ` +
-      `${(result.arrivedFraction * 100).toFixed(1)}% of the connected time arrived, ${result.framesRecorded}/${result.framesSent} frames`,
+    `1 kHz tone: ${frequency.toFixed(2)} Hz, ${levelDb.toFixed(2)} dBFS RMS (source ${sourceDb.toFixed(2)}), ` +
+      `${(arrivedFraction * 100).toFixed(1)}% of the connected time arrived, ${sidecar.frames}/${framesSent} frames; ` +
+      `${((end - start) / WIRE_SAMPLE_RATE).toFixed(2)} s checked against the source node: holes ${holes.length} ` +
+      `(${sdkHoles.length} not at the source node) ${JSON.stringify(holes)}`,
   );
-  expect(result.holes).toBe(0);
-  expect(result.format).toEqual({ sampleRate: 16_000, channels: 1, bitsPerSample: 16 });
-  expect(Math.abs(result.frequency - 1000)).toBeLessThanOrEqual(10);
-  expect(Math.abs(result.levelDb - sourceDb)).toBeLessThanOrEqual(1);
-  expect(result.arrivedFraction).toBeGreaterThanOrEqual(0.95);
-  expect(result.framesRecorded).toBe(result.framesSent);
-  expect(result.invalidFrames).toBe(0);
+  // No frame lost on the way (the ones still queued at the hang-up were the last ones), so the mapping above holds.
+  expect(dropped.backpressure + dropped.reconnectOverflow + dropped.notConnected).toBe(0);
+  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
+  expect(sidecar.frames).toBe(framesSent);
+  expect(sidecar.invalidFrames).toBe(0);
+  expect(sdkHoles).toEqual([]);
+  expect({ sampleRate: wav.sampleRate, channels: wav.channels, bitsPerSample: wav.bitsPerSample }).toEqual({
+    sampleRate: 16_000,
+    channels: 1,
+    bitsPerSample: 16,
+  });
+  expect(Math.abs(frequency - 1000)).toBeLessThanOrEqual(10);
+  expect(Math.abs(levelDb - sourceDb)).toBeLessThanOrEqual(1);
+  expect(arrivedFraction).toBeGreaterThanOrEqual(0.95);
 });
 
 test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (anti-aliasing end to end)${WAV_MIC}`, async ({

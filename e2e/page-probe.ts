@@ -47,6 +47,14 @@ declare global {
        * mock audio device runs at 0.6–0.97× the wall clock).
        */
       audioTime(): number;
+      /**
+       * Records, from its first quantum, the next microphone source the page creates, with a tap connected in the
+       * same task as the source (so before the SDK's capture worklet is); `stopTaps()` returns it as `input`.
+       * Loads the tap module next to the page's first `addModule()` of that context.
+       */
+      armInputTap(seconds: number): void;
+      /** Context time of the SDK capture worklet's first frame's last sample (`endTime`), once one came. */
+      firstFrameEnd: number | undefined;
       /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
       startTaps(seconds: number): Promise<void>;
       stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
@@ -66,6 +74,8 @@ export function installProbe(): void {
     sources: [] as { node: MediaStreamAudioSourceNode; context: BaseAudioContext }[],
     tokenRequests: 0,
     taps: null as null | { input: AudioWorkletNode; output: AudioWorkletNode; sink: GainNode },
+    armedSeconds: 0,
+    firstFrameEnd: undefined as number | undefined,
   };
 
   const NativeAudioContext = window.AudioContext;
@@ -89,6 +99,12 @@ export function installProbe(): void {
     constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
       super(context, name, options);
       if (!name.startsWith('e2e-')) probe.workletNodes.push({ node: this, name });
+      if (name.startsWith('savants-capture')) {
+        probe.firstFrameEnd = undefined;
+        this.port.addEventListener('message', (event: MessageEvent<{ type: string; endTime: number }>) => {
+          if (event.data.type === 'frame') probe.firstFrameEnd ??= event.data.endTime;
+        });
+      }
     }
   };
   const getUserMedia = MediaDevices.prototype.getUserMedia;
@@ -101,6 +117,19 @@ export function installProbe(): void {
   NativeAudioContext.prototype.createMediaStreamSource = function (this: AudioContext, stream: MediaStream) {
     const node = createSource.call(this, stream);
     probe.sources.push({ node, context: this });
+    if (probe.armedSeconds > 0 && tapModules.has(this)) {
+      const input = makeTap(this, probe.armedSeconds);
+      const sink = this.createGain();
+      sink.gain.value = 0;
+      input.connect(sink);
+      sink.connect(this.destination);
+      node.connect(input);
+      // No playback to tap yet: an output tap with nothing connected keeps stopTaps()'s shape.
+      const output = makeTap(this, 0.01);
+      output.connect(sink);
+      probe.taps = { input, output, sink };
+      probe.armedSeconds = 0;
+    }
     return node;
   };
   const nativeFetch = window.fetch;
@@ -123,6 +152,24 @@ export function installProbe(): void {
       }
     }
     registerProcessor('e2e-tap', Tap);`;
+  // A data: URL as the SDK uses, not a Blob URL: WebKit can freeze in addModule() of a Blob URL (worklet-loader.ts).
+  const tapUrl = `data:text/javascript;charset=utf-8,${encodeURIComponent(tapSource)}`;
+  const tapModules = new WeakSet<BaseAudioContext>();
+  const makeTap = (context: BaseAudioContext, seconds: number) =>
+    new NativeWorkletNode(context, 'e2e-tap', {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      processorOptions: { capacity: Math.ceil((seconds * context.sampleRate) / 128) * 128 },
+    });
+  const addModule = AudioWorklet.prototype.addModule;
+  AudioWorklet.prototype.addModule = function (this: AudioWorklet, url: string | URL, options?: WorkletOptions) {
+    const context = probe.contexts.find((c) => c.audioWorklet === this);
+    if (!probe.armedSeconds || !context || tapModules.has(context)) return addModule.call(this, url, options);
+    tapModules.add(context);
+    return Promise.all([addModule.call(this, tapUrl), addModule.call(this, url, options)]).then(() => undefined);
+  };
 
   const api = {
     audioTime(): number {
@@ -141,24 +188,18 @@ export function installProbe(): void {
         tokenRequests: probe.tokenRequests,
       };
     },
+    armInputTap(seconds: number): void {
+      probe.armedSeconds = seconds;
+    },
     async startTaps(seconds: number): Promise<void> {
       const context = [...probe.contexts].reverse().find((c) => c.state !== 'closed');
       const playback = [...probe.workletNodes].reverse().find((w) => w.name.startsWith('savants-playback') && w.node.context === context);
       const source = [...probe.sources].reverse().find((s) => s.context === context);
       if (!context || !playback || !source) throw new Error('no live call to tap');
-      // A data: URL as the SDK uses, not a Blob URL: WebKit can freeze in addModule() of a Blob URL (worklet-loader.ts).
-      await context.audioWorklet.addModule(`data:text/javascript;charset=utf-8,${encodeURIComponent(tapSource)}`);
-      const capacity = Math.ceil((seconds * context.sampleRate) / 128) * 128;
-      const make = () =>
-        new NativeWorkletNode(context, 'e2e-tap', {
-          numberOfInputs: 1,
-          numberOfOutputs: 1,
-          channelCount: 1,
-          channelCountMode: 'explicit',
-          processorOptions: { capacity },
-        });
-      const input = make();
-      const output = make();
+      if (!tapModules.has(context)) await context.audioWorklet.addModule(tapUrl);
+      tapModules.add(context);
+      const input = makeTap(context, seconds);
+      const output = makeTap(context, seconds);
       // A silent sink keeps both taps in the rendered graph.
       const sink = context.createGain();
       sink.gain.value = 0;

@@ -41,7 +41,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   readonly #pool: Uint8Array[] = [];
   #poolCount = 0;
   #muted: boolean;
-  /** Context time of the first input sample, set by the first `process()`. */
+  /** Context time of the first input sample, set by the first `process()` with input channels. */
   #startTime = -1;
   /** 16 kHz samples produced so far. */
   #wireSamples = 0;
@@ -76,7 +76,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
   process(inputs: Float32Array[][]): boolean {
     const channels = inputs[0] ?? NO_CHANNELS;
     const first = channels[0];
-    // An unconnected input has no channels; it still runs at real-time pace, as silence.
+    // An input with no channels is not audio. Before the microphone is wired it is skipped: sent as silence it
+    // would only delay the user's first words at the server. Once the microphone has delivered, the stream goes on
+    // at real-time pace, as silence, while it has none (lost, and being replaced): the server expects a
+    // continuous stream, and it keeps the socket active.
+    if (!first && this.#startTime < 0) return true;
     const frames = first ? first.length : SLICE;
     if (this.#startTime < 0) this.#startTime = currentTime;
     for (let offset = 0; offset < frames; offset += SLICE) {

@@ -6,6 +6,7 @@
  */
 import type { AudioGraphOptions } from './audio/audio-graph.ts';
 import { checkVolume, resolveAudioOptions } from './audio/audio-options.ts';
+import { createAudioContext } from './audio/create-audio-context.ts';
 import { canSelectOutputDevice } from './audio/output-device.ts';
 import type { Call } from './client/call.ts';
 import type { InterruptResult, VoiceClientEvents, VoiceClientState, VoiceClientStats } from './client/types.ts';
@@ -71,12 +72,11 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   readonly #options: VoiceClientOptions;
   /** Made at the first `connect()`, with the machinery; kept for the client's life (its counters and device id). */
   #socket: VoiceSocket | undefined;
-  /** The latest call, live or ended (its figures stay readable until the next `connect()`). */
-  #call: Call | undefined;
-  /** The call of a `connect()` still importing the machinery. */
-  #starting: Promise<Call> | undefined;
-  /** `disconnect()` came while importing: the call is hung up as it is made, as it would have been at once. */
-  #hangUpAtStart = false;
+  /**
+   * The latest call, live or ended (its figures stay readable until the next `connect()`); a promise of it while the
+   * first call of the page imports the machinery.
+   */
+  #call: Call | Promise<Call> | undefined;
   #state: VoiceClientState = 'idle';
 
   /** Validates the options (throws `VoiceError` `INVALID_OPTIONS` / `INSECURE_URL`); never connects. */
@@ -109,7 +109,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
   /** A snapshot of the call's figures. */
   get stats(): VoiceClientStats {
     const transport = this.#socket?.stats ?? { ...zeroCounters(), heldFrames: 0, queuedFrames: 0 };
-    const call = this.#call;
+    const call = this.#call instanceof Promise ? undefined : this.#call;
     const audio = call?.audioStats;
     const dropped = transport.droppedFrames;
     return {
@@ -155,33 +155,36 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    * sent right after it.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
-    const starting = this.#starting;
-    if (starting) return starting.then((call) => call.whenConnected());
-    const previous = this.#call;
-    if (previous && !previous.ended) return previous.whenConnected();
+    const current = this.#call;
+    if (current instanceof Promise) return current.then((call) => call.whenConnected());
+    if (current && !current.ended) return current.whenConnected();
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new VoiceError('ABORTED', 'The signal passed to connect() was already aborted'));
-    if (machinery) return this.#start(machinery, previous, signal).connected;
-    // The first call of the page imports the machinery first. The call it then starts owns the rest (an abort or a
-    // disconnect() meanwhile ends it at once, with its events); connect() settles at once on an abort.
-    const call = loadMachinery().then(
-      (loaded) => this.#start(loaded, previous, signal),
+    if (machinery) return this.#start(machinery, current, signal).connected;
+    // The first call of the page imports the machinery first. The AudioContext is made now, before that await, while
+    // the caller's gesture still counts for the autoplay policy; a failure here is left to the call to report.
+    let context: AudioContext | undefined;
+    try {
+      context = createAudioContext(this.#audioOptions.latencyHint);
+    } catch {}
+    const starting = loadMachinery().then(
+      (loaded) => this.#start(loaded, current, signal, context),
       (error: unknown) => {
-        this.#starting = undefined;
-        this.#hangUpAtStart = false;
+        this.#call = current;
+        context?.close().catch(() => undefined);
         throw error;
       },
     );
-    this.#starting = call;
+    this.#call = starting;
+    // An abort settles connect() at once; the call, once made, sees the signal aborted and ends with its events.
     return untilAborted(
-      call.then((c) => c.connected),
+      starting.then((call) => call.connected),
       signal,
     );
   }
 
-  #start(loaded: Machinery, previous: Call | undefined, signal: AbortSignal | undefined): Call {
-    this.#starting = undefined;
-    this.#socket ??= new loaded.VoiceSocket(this.#options, { onAudio: (samples) => this.#call?.enqueue(samples) });
+  #start(loaded: Machinery, previous: Call | undefined, signal: AbortSignal | undefined, context?: AudioContext): Call {
+    this.#socket ??= new loaded.VoiceSocket(this.#options, { onAudio: (samples) => this.#live()?.enqueue(samples) });
     const call = new loaded.Call({
       audio: { ...this.#audioOptions },
       socket: this.#socket,
@@ -189,12 +192,9 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
       setState: (state) => this.#setState(state),
       after: previous?.released ?? Promise.resolve(),
       signal,
+      context,
     });
     this.#call = call;
-    if (this.#hangUpAtStart) {
-      this.#hangUpAtStart = false;
-      void call.hangUp();
-    }
     return call;
   }
 
@@ -204,10 +204,11 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    * when idle.
    */
   disconnect(): Promise<void> {
-    const starting = this.#starting;
-    if (!starting) return this.#call?.hangUp() ?? Promise.resolve();
-    this.#hangUpAtStart = true;
-    return starting.then((call) => call.hangUp()).catch(() => {});
+    const call = this.#call;
+    // Still importing: the call is hung up as soon as it is made, before its start gets past its first await (its
+    // #run checks its signal there), so it starts nothing.
+    if (call instanceof Promise) return call.then((made) => made.hangUp()).catch(() => {});
+    return call?.hangUp() ?? Promise.resolve();
   }
 
   /** Sends silence instead of the microphone, at real-time pace (the server's timing expectations hold). */
@@ -264,7 +265,7 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
 
   #live(): Call | undefined {
     const call = this.#call;
-    return call && !call.ended ? call : undefined;
+    return call && !(call instanceof Promise) && !call.ended ? call : undefined;
   }
 
   #setState(state: VoiceClientState): void {

@@ -172,6 +172,42 @@ describe('devices', () => {
     expect(keys).toEqual(['autoGainControl', 'channelCount', 'echoCancellation', 'noiseSuppression']);
   });
 
+  it('opens the microphone only once the capture worklet exists, and wires its stream before the next task', async () => {
+    // Chromium drops what a track captured before a node consumes it: opened while the worklets were still loading,
+    // the microphone lost 60-250 ms of speech from its start (e2e/start-of-speech.spec.ts). Observation injection:
+    // AudioWorkletNode, createMediaStreamSource and getUserMedia are wrapped to record their order.
+    const order: string[] = [];
+    const NativeNode = window.AudioWorkletNode;
+    window.AudioWorkletNode = class extends NativeNode {
+      constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
+        super(context, name, options);
+        order.push(`node ${name.split('-')[1]}`);
+      }
+    };
+    const createSource = AudioContext.prototype.createMediaStreamSource;
+    AudioContext.prototype.createMediaStreamSource = function (this: AudioContext, stream: MediaStream) {
+      order.push('source');
+      return createSource.call(this, stream);
+    };
+    const media = navigator.mediaDevices;
+    const original = media.getUserMedia;
+    media.getUserMedia = async (constraints) => {
+      order.push('getUserMedia');
+      const stream = await original.call(media, constraints);
+      setTimeout(() => order.push('next task'), 0);
+      return stream;
+    };
+    restores.push(() => {
+      window.AudioWorkletNode = NativeNode;
+      AudioContext.prototype.createMediaStreamSource = createSource;
+      media.getUserMedia = original;
+    });
+    const { client } = makeClient();
+    await client.connect();
+    await sleep(20);
+    expect(order).toEqual(['node capture', 'node playback', 'getUserMedia', 'source', 'next task']);
+  });
+
   it('a setter that rejects stores nothing: the next call opens the default microphone without a fallback', async () => {
     const { client, events } = makeClient();
     await client.connect();

@@ -4,19 +4,6 @@
  * and kept running: resumed after the OS or the browser suspends it, or reported as blocked until the next gesture.
  * @module
  */
-import { VoiceError } from '../errors.ts';
-
-/** Creates the AudioContext. Throws UNSUPPORTED_BROWSER without Web Audio worklets, AUDIO_CONTEXT_FAILED if it fails. */
-export function createAudioContext(latencyHint: AudioContextLatencyCategory | number): AudioContext {
-  if (typeof AudioContext === 'undefined' || typeof AudioWorkletNode === 'undefined') {
-    throw new VoiceError('UNSUPPORTED_BROWSER', 'This browser has no AudioContext with AudioWorklet support.');
-  }
-  try {
-    return new AudioContext({ latencyHint });
-  } catch (cause) {
-    throw new VoiceError('AUDIO_CONTEXT_FAILED', `The AudioContext could not be created: ${String(cause)}`, { cause });
-  }
-}
 
 /**
  * Asks the context to run and reports whether it does within `timeoutMs`. Without user activation Chromium leaves

@@ -2,8 +2,8 @@
  * One call: everything a `connect()` starts, owned by one object under one `AbortSignal`. The lifecycle reads top
  * to bottom in {@link Call.#run} (start) and {@link Call.#finish} (the one way out):
  *
- *   connect() ─► new Call: AudioContext created now (inside the click) ─► previous call released
- *     ─► microphone + worklets ∥ token ─► socket ─► confirmation (audio captured meanwhile is held by the transport)
+ *   connect() ─► AudioContext created now (inside the click) ─► new Call ─► previous call released
+ *     ─► worklets, then microphone ∥ token ─► socket ─► confirmation (audio captured meanwhile is held by the transport)
  *     ─► first microphone frame ─► `connected`
  *   disconnect(), the app's signal, the transport giving up, an audio failure ─► #finish: abort ─► socket closed
  *     ─► audio graph closed ─► `disconnected` (once) ─► nothing more from this call
@@ -38,6 +38,8 @@ export interface CallSetup {
   after: Promise<void>;
   /** The app's `connect({ signal })`. */
   signal: AbortSignal | undefined;
+  /** The AudioContext `connect()` made inside the caller's gesture, when the machinery had to be imported first. */
+  context?: AudioContext | undefined;
 }
 
 /**
@@ -92,15 +94,14 @@ export class Call {
     let failure: VoiceError | undefined;
     try {
       // Created synchronously, inside the caller's gesture: the AudioContext may then start.
-      graph = new AudioGraph(setup.audio, this.#audioHooks);
+      graph = new AudioGraph(setup.audio, this.#audioHooks, setup.context);
     } catch (error) {
       failure = asVoiceError(error);
     }
     this.#graph = graph;
     // Every listener of the call is added with its signal: ending the call removes them all at once.
-    setup.signal?.addEventListener('abort', () => void this.#finish({ reason: 'client' }, aborted("connect()'s signal aborted")), {
-      signal: this.#controller.signal,
-    });
+    const onAbort = () => void this.#finish({ reason: 'client' }, aborted("connect()'s signal aborted"));
+    setup.signal?.addEventListener('abort', onAbort, { signal: this.#controller.signal });
     this.connected = this.#run(setup.after, failure).catch(async (error: unknown) => {
       const signal = this.#controller.signal;
       if (!signal.aborted) {
@@ -112,6 +113,8 @@ export class Call {
     });
     // The app may never await it (it listens to events instead): an unhandled rejection would be noise.
     this.connected.catch(() => {});
+    // Aborted while the machinery was being imported: the call ends before its start gets past its first await.
+    if (setup.signal?.aborted) onAbort();
   }
 
   // ─── The lifecycle ───────────────────────────────────────────────────────────────────────────────────────
@@ -128,8 +131,8 @@ export class Call {
     this.#socket.addEventListener('statechange', this.#onTransportState, listening);
     this.#socket.addEventListener('disconnected', this.#onTransportEnded, listening);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide, listening);
-    // The token request and the microphone start together: frames captured before the confirmation are held by the
-    // transport (bounded by reconnectBufferMs) and sent in order right after it.
+    // The token request and the audio graph (worklets, then the microphone) start together: frames captured before
+    // the confirmation are held by the transport (bounded by reconnectBufferMs) and sent in order right after it.
     const transport = this.#socket.connect();
     const firstFrame = new Promise<void>((resolve) => {
       this.#firstFrame = resolve;

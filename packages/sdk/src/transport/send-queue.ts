@@ -21,6 +21,11 @@ export class SendQueue {
   readonly #onDropped: (frames: number) => void;
   #socket: WebSocketLike | null = null;
   #timer: TimerHandle | undefined;
+  /**
+   * Bytes of held audio last handed over at once, which the socket may still be sending: new frames are not held
+   * back (and dropped) for them. Forgotten once the socket is back under the bound.
+   */
+  #burstBytes = 0;
 
   /**
    * @param boundBytes most bytes the socket may hold before frames wait here; the queue holds as much again.
@@ -43,6 +48,7 @@ export class SendQueue {
   /** The socket frames go to; `null` detaches it, dropping nothing but stopping the pump. */
   attach(socket: WebSocketLike | null): void {
     this.#socket = socket;
+    this.#burstBytes = 0;
     if (!socket) this.#stopPump();
   }
 
@@ -50,7 +56,7 @@ export class SendQueue {
   send(frame: ArrayBuffer): SendResult {
     this.#pumpOnce();
     const socket = this.#socket;
-    if (socket && this.#queue.length === 0 && socket.bufferedAmount <= this.#boundBytes) {
+    if (socket && this.#queue.length === 0 && socket.bufferedAmount <= this.#limit(socket)) {
       socket.send(frame);
       this.#onSent(frame);
       return 'sent';
@@ -67,15 +73,24 @@ export class SendQueue {
 
   /**
    * Hands frames held during an outage to the socket at once, ahead of anything new. They bypass the bound on
-   * purpose: they are bounded already (the reconnect buffer), and queueing them here would drop most of them.
+   * purpose: they are bounded already (the reconnect buffer), and queueing them here would drop most of them. Nor
+   * do they count against it for the frames that follow: on a busy machine the socket took longer than the bound
+   * to send a second of held audio, and the live frames after it were dropped.
    */
   sendHeld(frames: readonly ArrayBuffer[]): void {
     const socket = this.#socket;
     if (!socket) return;
     for (const frame of frames) {
+      this.#burstBytes += frame.byteLength;
       socket.send(frame);
       this.#onSent(frame);
     }
+  }
+
+  /** What the socket may hold before new frames wait: the bound, plus a held burst it has not sent yet. */
+  #limit(socket: WebSocketLike): number {
+    if (socket.bufferedAmount <= this.#boundBytes) this.#burstBytes = 0;
+    return this.#boundBytes + this.#burstBytes;
   }
 
   /** Drops every waiting frame and stops the pump (the socket is gone); returns how many were dropped. */
@@ -95,7 +110,7 @@ export class SendQueue {
   #pumpOnce(): void {
     const socket = this.#socket;
     if (!socket) return;
-    while (this.#queue.length > 0 && socket.bufferedAmount <= this.#boundBytes) {
+    while (this.#queue.length > 0 && socket.bufferedAmount <= this.#limit(socket)) {
       const frame = this.#queue.shift()!;
       socket.send(frame);
       this.#onSent(frame);

@@ -1,6 +1,7 @@
 /** The AudioContext lifecycle in real Chromium (launched with the autoplay policy off, so contexts may run). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AudioContextKeeper, createAudioContext, onNextUserGesture, resumeAudioContext } from '../../src/audio/audio-context.ts';
+import { AudioContextKeeper, onNextUserGesture, resumeAudioContext } from '../../src/audio/audio-context.ts';
+import { createAudioContext } from '../../src/audio/create-audio-context.ts';
 
 const contexts: AudioContext[] = [];
 afterEach(async () => {

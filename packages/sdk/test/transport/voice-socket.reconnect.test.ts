@@ -232,4 +232,40 @@ describe('backpressure', () => {
     expect(socket.stats.framesSent).toBe(6);
     socket.disconnect();
   });
+  test('audio held until the confirmation does not count against the bound: the frames after it are sent, none dropped (injected bufferedAmount)', async () => {
+    const clock = new FakeClock();
+    const received: Int16Array[] = [];
+    // Failure injection: the socket sends nothing on (bufferedAmount = every audio byte handed to it, minus what the
+    // test drains), as a busy machine's socket did with a second of held audio.
+    let handed = 0;
+    let drained = 0;
+    const Slow: WebSocketConstructor = class extends WS {
+      constructor(url: string) {
+        super(url);
+        Object.defineProperty(this, 'bufferedAmount', { get: () => handed - drained });
+      }
+      override send(data: string | ArrayBuffer): void {
+        if (typeof data !== 'string') handed += data.byteLength;
+        super.send(data);
+      }
+    };
+    const socket = clientFor(server, { clock, WebSocket: Slow, maxBufferedAmountMs: 100 }, (s) => received.push(s));
+    const connecting = socket.connect();
+    // 1 s spoken before the confirmation: held, then sent at once after it.
+    for (let seq = 1; seq <= 50; seq++) expect(socket.send(numberedFrame(seq))).toBe('buffered');
+    await connecting;
+    expect(handed).toBe(50 * 640);
+    // The live frames that follow go out while the burst drains: within the bound on top of the burst.
+    // (The bound is inclusive, as for any send: 100 ms lets a sixth frame go while 5 are in the socket.)
+    const results = Array.from({ length: 7 }, (_, i) => socket.send(numberedFrame(51 + i)));
+    expect(results).toEqual([...Array(6).fill('sent'), 'buffered']);
+    expect(socket.stats.droppedFrames.backpressure).toBe(0);
+    // Drained: the burst is forgotten and the bound alone applies again.
+    drained = handed;
+    clock.advance(20);
+    expect(socket.stats.queuedFrames).toBe(0);
+    await vi.waitFor(() => expect(sequenceOf(received)).toEqual(Array.from({ length: 57 }, (_, i) => i + 1)));
+    expect(socket.stats.droppedFrames.backpressure).toBe(0);
+    socket.disconnect();
+  });
 });

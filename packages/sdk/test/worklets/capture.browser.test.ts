@@ -230,6 +230,31 @@ describe('capture worklet: filtering, mixing, muting, framing', () => {
     expect(result.levels.slice(0, 20).every((l) => l.level.rmsDb === Number.NEGATIVE_INFINITY && !l.speaking)).toBe(true);
   });
 
+  itWithOfflineSuspend('sends nothing before its input is connected: a quantum with no input channels is not audio', async () => {
+    // The microphone is wired after the node is built (audio-graph.ts); what the node renders before is not silence
+    // the user made, and sent as such it would delay every later sample at the server.
+    const rate = 48_000;
+    // On a render quantum's boundary (192 × 128 frames), where the offline render suspends.
+    const connectAt = (192 * 128) / rate;
+    const result = await runOffline({
+      rate,
+      quanta: 750,
+      source: () => {},
+      prepare: (ctx, node) => {
+        void ctx.suspend(connectAt).then(() => {
+          sineSource(1000, 0.5)(ctx, node);
+          void ctx.resume();
+        });
+      },
+    });
+    const connectedFrames = result.inputFrames - connectAt * rate;
+    expect(result.frames.length).toBe(Math.floor(wireSamplesFor(connectedFrames, rate) / 320));
+    // The tone from the first frame on (past the resampler's own start-up, a few ms), and frames stamped from the connection.
+    expect(db(rms(result.samples.subarray(160, 320)) * Math.SQRT2)).toBeCloseTo(db(0.5), 0);
+    expect(result.endTimes[0]).toBeGreaterThan(connectAt);
+    expect(result.endTimes[0]).toBeLessThan(connectAt + 0.021);
+  });
+
   it('honours frameSamples: 10 ms frames are 320 bytes', async () => {
     const result = await runOffline({ rate: 44_100, quanta: 345, options: { frameSamples: 160 }, source: sineSource(1000, 0.5) });
     expect(result.frames.length).toBe(Math.floor(wireSamplesFor(result.inputFrames, 44_100) / 160));
