@@ -141,7 +141,7 @@ export class JitterBuffer {
       // the target: in samples, integers when the clock is whole ms (as the worklet's is), so nothing is boxed.
       const media = this.playedSamples - target.turnStartPosition;
       const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media - target.drift.driftSamples;
-      this.#speed.delayExcessSamples = delay - target.floorMs * SAMPLES_PER_MS;
+      this.#speed.delayExcessSamples = delay - target.targetMs * SAMPLES_PER_MS;
       this.#speed.update(this.queuedSamples, length, target.targetMs * SAMPLES_PER_MS, target.largestChunk);
       stretcher.desired = this.#speed.desired;
     } else {

@@ -172,7 +172,9 @@ export class TimeStretcher {
     this.#loadAhead(ring, 0, ACCELERATE_LOOKAHEAD);
     const silent = this.#isSilent(0, 2 * SILENT_PERIOD);
     const period = silent ? SILENT_PERIOD : bestPeriod(w, 0, 1);
-    this.#crossfade(0, period, period);
+    // A silent first period is dropped outright: a cross-fade of ±1 LSB noise can cancel to an exact 0, and the
+    // source's own onset after it would then be an edge.
+    this.#crossfade(this.#isSilent(0, period) ? period : 0, period, period);
     this.#silentSegment = silent;
     this.fasterSamples += period;
     this.#consume(ring, 2 * period, period);
