@@ -270,8 +270,8 @@ export class JitterBuffer {
     stretcher.write(out, i);
     if (this.#dry) {
       this.madeUpSamples++;
-      if (++this.#drySamples >= this.#turnGapSamples) {
-        // The queue stayed empty for turnGapMs: the turn is over.
+      if (++this.#drySamples >= this.#turnGapSamples && this.#resumeAtTicks < 0) {
+        // The queue stayed empty for turnGapMs (audio that is back and building up keeps the turn): it is over.
         this.#dry = false;
         this.#state = IDLE;
         stretcher.mute();
