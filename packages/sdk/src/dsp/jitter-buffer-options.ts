@@ -119,6 +119,11 @@ export interface JitterBufferStats {
   shedMs: number;
   /** Output added by playing slower (expand before the queue ran dry), whole ms. */
   stretchedMs: number;
+  /**
+   * Audible concealment played, whole ms: every underrun's, including the tail after a stream's last sample (the
+   * buffer cannot tell the end from a late packet). `lateMs` is the part of underruns that audio came back from.
+   */
+  concealedMs: number;
 }
 
 /** A stats object at zero, for {@link JitterBuffer.readStats} to fill. Allocates: call it once, outside the render loop. */
@@ -134,5 +139,6 @@ export function zeroJitterStats(): JitterBufferStats {
     overflowSamples: 0,
     shedMs: 0,
     stretchedMs: 0,
+    concealedMs: 0,
   };
 }

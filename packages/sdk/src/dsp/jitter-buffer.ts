@@ -137,10 +137,10 @@ export class JitterBuffer {
     const target = this.#target;
     const stretcher = this.#stretcher;
     if (this.#state === PLAYING && !this.#dry && this.#options.timeStretch) {
-      // The delay of the sample playing now against its turn's clock, less the drift the sender's clock made and
-      // the target: in samples, integers when the clock is whole ms (as the worklet's is), so nothing is boxed.
+      // The delay of the sample playing now against its turn's clock (which follows a sender clock that runs fast:
+      // see JitterTarget), less the target: in samples, integers when the clock is whole ms (as the worklet's is).
       const media = this.playedSamples - target.turnStartPosition;
-      const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media - target.drift.driftSamples;
+      const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media;
       this.#speed.delayExcessSamples = delay - target.targetMs * SAMPLES_PER_MS;
       this.#speed.update(this.queuedSamples, length, target.targetMs * SAMPLES_PER_MS, target.largestChunk);
       stretcher.desired = this.#speed.desired;
@@ -200,6 +200,7 @@ export class JitterBuffer {
     into.overflowSamples = ring.overflow;
     into.shedMs = stretcher.fasterSamples >> 4;
     into.stretchedMs = stretcher.slowerSamples >> 4;
+    into.concealedMs = stretcher.concealedSamples >> 4;
   }
 
   /** Forgets everything, figures included (a new session). */

@@ -2,7 +2,6 @@
  * The jitter buffer's target policy: turns, the lateness of their arrivals, and the delay learned from it.
  * @module
  */
-import { DriftEstimator } from './drift-estimator.ts';
 import { JITTER_BUFFER_RATE, type JitterBufferOptions } from './jitter-buffer-options.ts';
 import { LatenessPeaks } from './lateness-peaks.ts';
 import { LatenessQuantile } from './lateness-quantile.ts';
@@ -25,7 +24,7 @@ const NONE = 0x3fffffff;
  * lateness of an arrival is how far behind that clock it came (0 if early). Every arrival's lateness, weighted by its length,
  * goes into a `LatenessQuantile` that forgets with `latenessHalfLifeMs` of media; the target is its
  * `latenessQuantile` × (1 + `headroom`) + `marginMs`, within [`minTargetMs`, `maxTargetMs`] (the conversational
- * budget, not a figure tuned to a bench), updated at every arrival. A `DriftEstimator` follows the sender's clock.
+ * budget, not a figure tuned to a bench), updated at every arrival.
  *
  * Times cross calls in fields (`arrivalMs`), not arguments: V8 boxes a double passed to a call it does not inline.
  * Real-time use: the constructor allocates; the methods allocate nothing.
@@ -37,7 +36,6 @@ export class JitterTarget {
   readonly #permille: number;
   /** The jitter quantile, whole ms (peaks left out). */
   #jitterMs = 0;
-  readonly drift = new DriftEstimator();
 
   /** The arrival time of the push being handled; set before {@link arrive}. */
   arrivalMs = 0;
@@ -94,7 +92,6 @@ export class JitterTarget {
       lateness -= this.#reanchor(Math.round(lateness));
       // Early audio (a source ahead of real time) counts as on time.
       this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
-      this.drift.observe(Math.round(lateness * SAMPLES_PER_MS), this.turnMedia);
     }
     this.turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
@@ -162,7 +159,6 @@ export class JitterTarget {
     this.turnFirstArrivalTicks += shift * SAMPLES_PER_MS;
     this.#previousLeast = NONE;
     this.#windowLeast -= shift;
-    this.drift.shift(-shift * SAMPLES_PER_MS);
     return shift;
   }
 
@@ -175,7 +171,5 @@ export class JitterTarget {
     this.turnMedia = 0;
     this.turnStartPosition = position;
     this.#turnLargestChunk = 0;
-    this.drift.reset();
-    this.drift.observe(0, 0);
   }
 }

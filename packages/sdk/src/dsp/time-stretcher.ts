@@ -37,7 +37,7 @@ const HISTORY = 1024;
  * When the queue is empty, `conceal()` plays a `Concealment`; the next `plan()` cross-fades out of it.
  *
  * Accounting (16 kHz samples): `fasterSamples` source samples not played because of accelerates,
- * `slowerSamples` output samples added by expands, `concealedSamples` output samples of concealment.
+ * `slowerSamples` output samples added by expands, `concealedSamples` output samples of audible concealment.
  *
  * Real-time use: the constructor allocates; the methods allocate nothing.
  */
@@ -122,11 +122,12 @@ export class TimeStretcher {
       const silent = this.#isSilent(CONCEALMENT_HISTORY - MATCH_LENGTH, MATCH_LENGTH);
       this.#concealment.begin(this.#window, this.#historyWrite, silent);
     }
+    // Counted while audible: after the fade, the rest of a dry spell is silence, not concealment.
+    if (!this.#concealment.silent) this.concealedSamples += CONCEAL;
     this.#concealment.fill(this.#segment, 0, CONCEAL);
     this.#length = CONCEAL;
     this.#read = 0;
     this.#consumed = 0;
-    this.concealedSamples += CONCEAL;
   }
 
   /** From silence (a turn's start, after a flush): the next segment fades in. */

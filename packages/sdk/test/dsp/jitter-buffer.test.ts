@@ -3,6 +3,7 @@
  * concealment, turn timing from the learned lateness, flush, exact stats, speaking state.
  */
 import { describe, expect, it } from 'vitest';
+import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { REENTRY } from '../../src/dsp/time-stretcher.ts';
@@ -22,6 +23,7 @@ function stats(buffer: JitterBuffer): JitterBufferStats {
     overflowSamples: -1,
     shedMs: -1,
     stretchedMs: -1,
+    concealedMs: -1,
   };
   buffer.readStats(into);
   return into;
@@ -113,6 +115,24 @@ describe('JitterBuffer: samples', () => {
     expect(peak).toBeGreaterThan(0.7);
     expect(crossings).toBeGreaterThanOrEqual(6); // 440 Hz: 6.6 cycles in 15 ms
     expect(crossings).toBeLessThanOrEqual(7);
+  });
+
+  it('counts every concealed sample: the tail after the last sample of a stream as well as the stalls', () => {
+    const buffer = new JitterBuffer();
+    const total = arrivals.reduce((a, x) => a + x.samples.length, 0);
+    let concealedAtEnd = -1;
+    const { out } = play(buffer, arrivals, 12_000, () => {
+      if (concealedAtEnd < 0 && buffer.playedSamples === total) concealedAtEnd = stats(buffer).concealedMs;
+    });
+    const s = stats(buffer);
+    // The stream's end: the last pitch period played on and faded (CONCEALMENT_SAMPLES, 65 ms), all of it counted.
+    expect(s.concealedMs - concealedAtEnd).toBeGreaterThanOrEqual(Math.floor(CONCEALMENT_SAMPLES / 16) - 2);
+    expect(s.concealedMs - concealedAtEnd).toBeLessThanOrEqual(Math.ceil(CONCEALMENT_SAMPLES / 16) + 2);
+    // Audible output = what the queue supplied (less what was shed, plus what was stretched) + the concealment.
+    let audible = 0;
+    for (let n = 0; n < out.length; n++) if (out[n] !== 0) audible++;
+    const fromQueue = s.playedSamples / 16 - s.shedMs + s.stretchedMs;
+    expect(Math.abs(audible / 16 - fromQueue - s.concealedMs)).toBeLessThanOrEqual(4);
   });
 
   it('is deterministic', () => {

@@ -48,13 +48,6 @@ export class DriftEstimator {
     this.#windowMin = Math.min(this.#windowMin, lateness);
   }
 
-  /** The turn's clock moved `samples` earlier: every lateness seen so far is that much more. */
-  shift(samples: number): void {
-    if (this.#baseline !== NONE) this.#baseline += samples;
-    if (this.#windowMin !== NONE) this.#windowMin += samples;
-    if (this.#previousWindowMin !== NONE) this.#previousWindowMin += samples;
-  }
-
   /** The drift so far in samples; 0 until the baseline and one full window have been seen. */
   get driftSamples(): number {
     if (this.#previousWindowMin === NONE || this.#baseline === NONE) return 0;
