@@ -203,19 +203,6 @@ export class JitterBuffer {
     into.concealedMs = stretcher.concealedSamples >> 4;
   }
 
-  /** Forgets everything, figures included (a new session). */
-  reset(): void {
-    this.#ring.reset();
-    this.#target.reset();
-    this.#stretcher.reset();
-    this.#stretcher.mute();
-    this.#speed.restart();
-    this.#state = IDLE;
-    this.#speaking = this.#dry = false;
-    this.#flushTail = this.#drySamples = this.#holdSamples = this.#underruns = this.#lateSamples = 0;
-    this.#speakingSince = this.#quietSamples = this.madeUpSamples = 0;
-  }
-
   /** Turn and state bookkeeping for `length` samples arriving at the target's `arrivalMs`. */
   #noteArrival(length: number, position: number): void {
     const target = this.#target;

@@ -42,15 +42,15 @@ export class JitterTarget {
   /** The target delay, whole ms. */
   targetMs = 0;
   turnOpen = false;
-  /** The open turn's first arrival, ms. Starts as a number: see the class comment. */
-  turnFirstArrivalMs = 0;
-  /** The same in 1/16 ms, rounded: an integer for the playout's arithmetic. */
+  /**
+   * The open turn's first arrival (moved back by any re-anchoring) in 1/16 ms, rounded: an integer, so the rare
+   * re-anchoring (unoptimised code) moves it without boxing a double.
+   */
   turnFirstArrivalTicks = 0;
   /** Media received in the open turn, samples. */
   turnMedia = 0;
   /** The play position (played samples) of the open turn's first sample. */
   turnStartPosition = 0;
-  lastArrivalMs = 0;
   #windowStartMs = 0;
   #windowLeast = NONE;
   #previousLeast = NONE;
@@ -79,7 +79,7 @@ export class JitterTarget {
     if (this.turnOpen && idle) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
       // turn's clock it was a stall: learn from it, then start afresh either way.
-      const lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      const lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
       if (lateness <= this.#options.maxLatenessMs) this.#learn(Math.round(lateness * SAMPLES_PER_MS), length);
       this.closeTurn();
     }
@@ -88,14 +88,13 @@ export class JitterTarget {
       this.#openTurn(position);
       this.#learn(0, length);
     } else {
-      let lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      let lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
       lateness -= this.#reanchor(Math.round(lateness));
       // Early audio (a source ahead of real time) counts as on time.
       this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
     }
     this.turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
-    this.lastArrivalMs = arrivalMs;
     return opened;
   }
 
@@ -103,15 +102,6 @@ export class JitterTarget {
     if (!this.turnOpen) return;
     this.turnOpen = false;
     this.#previousLargestChunk = this.#turnLargestChunk;
-  }
-
-  reset(): void {
-    this.turnOpen = false;
-    this.#previousLargestChunk = 0;
-    this.#lateness.clear();
-    this.#peaks.clear();
-    this.#jitterMs = 0;
-    this.targetMs = Math.round(this.#options.initialTargetMs);
   }
 
   /**
@@ -153,12 +143,12 @@ export class JitterTarget {
     if (latenessMs < this.#windowLeast) this.#windowLeast = latenessMs;
     const a = this.#previousLeast;
     const b = this.#windowLeast;
-    const shift = Math.max(a, b);
-    if (a === NONE || shift > -EARLY_MS || Math.abs(a - b) > EARLY_SPREAD_MS) return 0;
-    this.turnFirstArrivalMs += shift;
+    const early = Math.max(a, b);
+    // Applied as a select and arithmetic that always run: a rarely taken branch would run unoptimised and box.
+    const shift = a !== NONE && early <= -EARLY_MS && Math.abs(a - b) <= EARLY_SPREAD_MS ? early : 0;
     this.turnFirstArrivalTicks += shift * SAMPLES_PER_MS;
-    this.#previousLeast = NONE;
     this.#windowLeast -= shift;
+    if (shift < 0) this.#previousLeast = NONE;
     return shift;
   }
 
@@ -166,7 +156,6 @@ export class JitterTarget {
     this.#windowStartMs = Math.round(this.arrivalMs);
     this.#windowLeast = this.#previousLeast = NONE;
     this.turnOpen = true;
-    this.turnFirstArrivalMs = this.arrivalMs;
     this.turnFirstArrivalTicks = Math.round(this.arrivalMs * SAMPLES_PER_MS);
     this.turnMedia = 0;
     this.turnStartPosition = position;

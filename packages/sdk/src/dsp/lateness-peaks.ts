@@ -52,9 +52,4 @@ export class LatenessPeaks {
     }
     return found >= 2 ? highest : 0;
   }
-
-  clear(): void {
-    this.#last = -1;
-    this.#count = 0;
-  }
 }

@@ -57,9 +57,10 @@ export class PlayoutSpeed {
     const excess = Math.min(this.delayExcessSamples, least - Math.max(CUSHION, target));
     this.#givingBack = excess > (this.#givingBack ? STOP_BELOW : START_ABOVE);
     const lowWater = Math.max(LOW_WATER_MIN, target >> 1);
-    if (this.#givingBack) this.desired = 1 + (MAX_STRETCH * Math.min(FULL_AT, excess)) / FULL_AT;
-    else if (queued < lowWater) this.desired = 1 - MAX_STRETCH * Math.min(1, (2 * (lowWater - queued)) / lowWater);
-    else this.desired = 1;
+    // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
+    const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
+    const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
+    this.desired = 1 + MAX_STRETCH * (faster / FULL_AT - slower / lowWater);
   }
 
   /** Anything but steady playing (waiting, a dry spell, a flush) starts afresh. */

@@ -260,14 +260,4 @@ export class TimeStretcher {
     }
     return true;
   }
-
-  reset(): void {
-    this.#history.fill(0);
-    this.#historyWrite = 0;
-    this.#length = this.#read = this.#consumed = 0;
-    this.#concealing = false;
-    this.#credit = 0;
-    this.speed = this.desired = 1;
-    this.fasterSamples = this.slowerSamples = this.concealedSamples = 0;
-  }
 }
