@@ -3,10 +3,11 @@
  * Float32 stream out, with an adaptive start delay, click-free concealment, barge-in flush and drift slipping.
  * @module
  */
-import { DriftEstimator } from '../packages/sdk/src/dsp/drift-estimator.ts';
+
 import { JITTER_BUFFER_RATE, type JitterBufferStats } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
-import { LatenessHistory } from '../packages/sdk/src/dsp/lateness-history.ts';
 import { INT16_SCALE } from '../packages/sdk/src/dsp/pcm.ts';
+import { DriftEstimator } from './drift-estimator-v1.ts';
+import { LatenessHistory } from './lateness-history-v1.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 
@@ -289,7 +290,7 @@ export class JitterBufferV1 {
     into.queuedMs = this.#queued >> 4; // 16 samples a ms
     into.targetMs = this.#targetMs;
     into.underruns = this.#underruns;
-    into.lateMs = this.#lateTicks >> 4;
+    into.lateMs = into.concealedMs = this.#lateTicks >> 4;
     into.playedSamples = this.#played;
     into.receivedSamples = this.#received;
     into.flushedSamples = this.#flushed;

@@ -142,7 +142,7 @@ export function run(): void {
         ? (() => {
             const ms = speech * 60_000;
             const pc = (f: (s: JitterBufferStats) => number) => `${((100 * sum((r) => f(r.stats!))) / ms).toFixed(2)} %`;
-            return `${pc((s) => s.shedMs)} / ${pc((s) => s.stretchedMs)} / ${pc((s) => s.lateMs)}`;
+            return `${pc((s) => s.shedMs)} / ${pc((s) => s.stretchedMs)} / ${pc((s) => s.concealedMs)}`;
           })()
         : '';
       console.log(

@@ -37,14 +37,11 @@ export interface JitterBufferOptions {
    */
   latenessQuantile: number;
   /**
-   * Within a turn, delay beyond the target computed at this (lower) quantile is given back by playing faster: a
-   * stall that is rare in the stream is ridden out, then played back out, instead of kept for the rest of the turn.
-   * The default (equal to `latenessQuantile`) gives back only what exceeds the target, so a stall's delay is kept
-   * while the stall weighs in the quantile. 0.98 gives a 300 ms stall on continuous speech back within about 1 s,
-   * but on the bench's Wi-Fi and mobile tuning traces raises gaps from 1.1 and 0.9 to 6.8 and 7.9 a minute.
-   * @default 0.998
+   * Stalls (arrivals far later than the quantile) that repeat within this many ms set the target: the highest of
+   * them is covered while two or more fall in the window. A single stall is ridden out and its delay given back.
+   * @default 60000
    */
-  giveBackQuantile: number;
+  peakWindowMs: number;
   /** Half-life of an arrival's lateness in the target, in ms of media received. @default 60000 */
   latenessHalfLifeMs: number;
   /** Length of every fade (underrun, resume, turn start and end, flush), in ms; at most 5. @default 4 */
@@ -88,7 +85,7 @@ export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
   marginMs: 10,
   headroom: 0.1,
   latenessQuantile: 0.998,
-  giveBackQuantile: 0.998,
+  peakWindowMs: 60_000,
   latenessHalfLifeMs: 60_000,
   fadeMs: 4,
   turnGapMs: 300,
@@ -122,6 +119,11 @@ export interface JitterBufferStats {
   shedMs: number;
   /** Output added by playing slower (expand before the queue ran dry), whole ms. */
   stretchedMs: number;
+  /**
+   * Audible concealment played, whole ms: every underrun's, including the tail after a stream's last sample (the
+   * buffer cannot tell the end from a late packet). `lateMs` is the part of underruns that audio came back from.
+   */
+  concealedMs: number;
 }
 
 /** A stats object at zero, for {@link JitterBuffer.readStats} to fill. Allocates: call it once, outside the render loop. */
@@ -137,5 +139,6 @@ export function zeroJitterStats(): JitterBufferStats {
     overflowSamples: 0,
     shedMs: 0,
     stretchedMs: 0,
+    concealedMs: 0,
   };
 }

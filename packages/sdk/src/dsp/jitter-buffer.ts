@@ -28,8 +28,9 @@ type State = typeof IDLE | typeof WAITING | typeof PLAYING | typeof FLUSHING;
  * when the queue has stayed empty for `turnGapMs` (or on {@link flush}). A turn starts playing `target` ms after
  * its first audio arrived (or at once when the source is clearly ahead: queued ≥ target + its largest chunk).
  *
- * **Target.** A high quantile of the stream's own lateness (see `JitterTarget`), updated at every arrival, with no
- * ceiling but the conversational budget `maxTargetMs`.
+ * **Target.** A high quantile of the stream's own jitter, or the highest of its stalls when stalls repeat (see
+ * `JitterTarget`), updated at every arrival, with no ceiling but the conversational budget `maxTargetMs`. A single
+ * stall is ridden out and its delay given back.
  *
  * **Speed.** While playing, `PlayoutSpeed` compares the delay (now − the turn's clock of the sample playing) and
  * the least recent queue with the target: beyond it the stretcher plays up to 15 % faster (silence up to 2×) to
@@ -38,7 +39,7 @@ type State = typeof IDLE | typeof WAITING | typeof PLAYING | typeof FLUSHING;
  *
  * **Underruns.** When the queue runs dry anyway, `Concealment` plays the last pitch period on (15 ms, then a 50 ms
  * fade), and when audio is back (`target`/2 ms of it, or that long after it came) the stretcher cross-fades into
- * it; the delay gained is then given back by playing faster. Every start is a fade-in, every flush a fade-out.
+ * it (the turn does not end while it builds up); the delay gained is then given back by playing faster. Every start is a fade-in, every flush a fade-out.
  *
  * **Speaking.** `speaking` follows sound, not buffer activity: it rises at the first played sample above
  * `silenceThreshold` and falls after `turnGapMs` with none, or at a flush.
@@ -80,7 +81,7 @@ export class JitterBuffer {
   constructor(options: Partial<JitterBufferOptions> = {}) {
     this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
     const o = this.#options;
-    if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('JitterBuffer: fadeMs must be in (0, 5]');
+    if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('fadeMs must be in (0, 5]');
     this.#ring = new JitterRing(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
     this.#target = new JitterTarget(o);
     this.#silence = Math.floor(o.silenceThreshold * INT16_SCALE);
@@ -137,11 +138,11 @@ export class JitterBuffer {
     const target = this.#target;
     const stretcher = this.#stretcher;
     if (this.#state === PLAYING && !this.#dry && this.#options.timeStretch) {
-      // The delay of the sample playing now against its turn's clock, less the drift the sender's clock made and
-      // the target: in samples, integers when the clock is whole ms (as the worklet's is), so nothing is boxed.
+      // The delay of the sample playing now against its turn's clock (which follows a sender clock that runs fast:
+      // see JitterTarget), less the target: in samples, integers when the clock is whole ms (as the worklet's is).
       const media = this.playedSamples - target.turnStartPosition;
-      const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media - target.drift.driftSamples;
-      this.#speed.delayExcessSamples = delay - target.floorMs * SAMPLES_PER_MS;
+      const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media;
+      this.#speed.delayExcessSamples = delay - target.targetMs * SAMPLES_PER_MS;
       this.#speed.update(this.queuedSamples, length, target.targetMs * SAMPLES_PER_MS, target.largestChunk);
       stretcher.desired = this.#speed.desired;
     } else {
@@ -200,19 +201,7 @@ export class JitterBuffer {
     into.overflowSamples = ring.overflow;
     into.shedMs = stretcher.fasterSamples >> 4;
     into.stretchedMs = stretcher.slowerSamples >> 4;
-  }
-
-  /** Forgets everything, figures included (a new session). */
-  reset(): void {
-    this.#ring.reset();
-    this.#target.reset();
-    this.#stretcher.reset();
-    this.#stretcher.mute();
-    this.#speed.restart();
-    this.#state = IDLE;
-    this.#speaking = this.#dry = false;
-    this.#flushTail = this.#drySamples = this.#holdSamples = this.#underruns = this.#lateSamples = 0;
-    this.#speakingSince = this.#quietSamples = this.madeUpSamples = 0;
+    into.concealedMs = stretcher.concealedSamples >> 4;
   }
 
   /** Turn and state bookkeeping for `length` samples arriving at the target's `arrivalMs`. */
@@ -270,8 +259,8 @@ export class JitterBuffer {
     stretcher.write(out, i);
     if (this.#dry) {
       this.madeUpSamples++;
-      if (++this.#drySamples >= this.#turnGapSamples) {
-        // The queue stayed empty for turnGapMs: the turn is over.
+      if (++this.#drySamples >= this.#turnGapSamples && this.#resumeAtTicks < 0) {
+        // The queue stayed empty for turnGapMs (audio that is back and building up keeps the turn): it is over.
         this.#dry = false;
         this.#state = IDLE;
         stretcher.mute();

@@ -72,10 +72,4 @@ export class JitterRing {
     this.played -= count;
     this.flushed += count;
   }
-
-  /** Empty, figures included. */
-  reset(): void {
-    this.#read = this.#queued = 0;
-    this.received = this.played = this.flushed = this.overflow = 0;
-  }
 }

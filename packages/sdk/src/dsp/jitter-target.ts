@@ -2,20 +2,29 @@
  * The jitter buffer's target policy: turns, the lateness of their arrivals, and the delay learned from it.
  * @module
  */
-import { DriftEstimator } from './drift-estimator.ts';
 import { JITTER_BUFFER_RATE, type JitterBufferOptions } from './jitter-buffer-options.ts';
+import { LatenessPeaks } from './lateness-peaks.ts';
 import { LatenessQuantile } from './lateness-quantile.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 /** Media (samples) the lateness quantile must have seen before it sets the target: 1 s. */
 const MIN_MEDIA = JITTER_BUFFER_RATE;
+/** An arrival is a peak (a stall) when later than PEAK_FACTOR × the jitter quantile + PEAK_ABOVE_MS. */
+const PEAK_FACTOR = 2;
+const PEAK_ABOVE_MS = 60;
+/** Windows of arrival time in which the least lateness is taken, ms; "early", and "as early", in ms. */
+const EARLY_WINDOW_MS = 500;
+const EARLY_MS = 20;
+const EARLY_SPREAD_MS = 20;
+/** "None yet": a large Smi. */
+const NONE = 0x3fffffff;
 
 /**
  * Turns and their clocks (see `JitterBuffer`). A turn's clock is its first arrival plus the media received; the
  * lateness of an arrival is how far behind that clock it came (0 if early). Every arrival's lateness, weighted by its length,
  * goes into a `LatenessQuantile` that forgets with `latenessHalfLifeMs` of media; the target is its
  * `latenessQuantile` × (1 + `headroom`) + `marginMs`, within [`minTargetMs`, `maxTargetMs`] (the conversational
- * budget, not a figure tuned to a bench), updated at every arrival. A `DriftEstimator` follows the sender's clock.
+ * budget, not a figure tuned to a bench), updated at every arrival.
  *
  * Times cross calls in fields (`arrivalMs`), not arguments: V8 boxes a double passed to a call it does not inline.
  * Real-time use: the constructor allocates; the methods allocate nothing.
@@ -23,38 +32,37 @@ const MIN_MEDIA = JITTER_BUFFER_RATE;
 export class JitterTarget {
   readonly #options: JitterBufferOptions;
   readonly #lateness: LatenessQuantile;
+  readonly #peaks: LatenessPeaks;
   readonly #permille: number;
-  readonly #floorPermille: number;
-  readonly drift = new DriftEstimator();
+  /** The jitter quantile, whole ms (peaks left out). */
+  #jitterMs = 0;
 
   /** The arrival time of the push being handled; set before {@link arrive}. */
   arrivalMs = 0;
   /** The target delay, whole ms. */
   targetMs = 0;
-  /**
-   * The delay the speed policy gives back down to, whole ms: the same formula at the `giveBackQuantile` — a stall
-   * that is rare in the stream raises the start delay of later turns, but within a turn it is played back out.
-   */
-  floorMs = 0;
   turnOpen = false;
-  /** The open turn's first arrival, ms. Starts as a number: see the class comment. */
-  turnFirstArrivalMs = 0;
-  /** The same in 1/16 ms, rounded: an integer for the playout's arithmetic. */
+  /**
+   * The open turn's first arrival (moved back by any re-anchoring) in 1/16 ms, rounded: an integer, so the rare
+   * re-anchoring (unoptimised code) moves it without boxing a double.
+   */
   turnFirstArrivalTicks = 0;
   /** Media received in the open turn, samples. */
   turnMedia = 0;
   /** The play position (played samples) of the open turn's first sample. */
   turnStartPosition = 0;
-  lastArrivalMs = 0;
+  #windowStartMs = 0;
+  #windowLeast = NONE;
+  #previousLeast = NONE;
   #turnLargestChunk = 0;
   #previousLargestChunk = 0;
 
   constructor(options: JitterBufferOptions) {
     this.#options = options;
     this.#lateness = new LatenessQuantile(options.latenessHalfLifeMs * SAMPLES_PER_MS);
+    this.#peaks = new LatenessPeaks(options.peakWindowMs);
     this.#permille = Math.round(options.latenessQuantile * 1000);
-    this.#floorPermille = Math.round(options.giveBackQuantile * 1000);
-    this.targetMs = this.floorMs = Math.round(options.initialTargetMs);
+    this.targetMs = Math.round(options.initialTargetMs);
   }
 
   /** The largest chunk of this turn or the last one, samples: the size of the source's bursts. */
@@ -71,7 +79,7 @@ export class JitterTarget {
     if (this.turnOpen && idle) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
       // turn's clock it was a stall: learn from it, then start afresh either way.
-      const lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      const lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
       if (lateness <= this.#options.maxLatenessMs) this.#learn(Math.round(lateness * SAMPLES_PER_MS), length);
       this.closeTurn();
     }
@@ -80,14 +88,13 @@ export class JitterTarget {
       this.#openTurn(position);
       this.#learn(0, length);
     } else {
-      const lateness = arrivalMs - this.turnFirstArrivalMs - this.turnMedia / SAMPLES_PER_MS;
+      let lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
+      lateness -= this.#reanchor(Math.round(lateness));
       // Early audio (a source ahead of real time) counts as on time.
       this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
-      this.drift.observe(Math.round(lateness * SAMPLES_PER_MS), this.turnMedia);
     }
     this.turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
-    this.lastArrivalMs = arrivalMs;
     return opened;
   }
 
@@ -97,34 +104,61 @@ export class JitterTarget {
     this.#previousLargestChunk = this.#turnLargestChunk;
   }
 
-  reset(): void {
-    this.turnOpen = false;
-    this.#previousLargestChunk = 0;
-    this.#lateness.clear();
-    this.targetMs = this.floorMs = Math.round(this.#options.initialTargetMs);
-  }
-
-  /** One arrival's lateness (16 kHz samples, the turn's least taken off) weighted by its `length`. */
+  /**
+   * One arrival's lateness (16 kHz samples, ≥ 0) weighted by its `length`: a peak (far beyond the jitter quantile)
+   * goes to the peaks, anything else to the quantile; then the target is the larger of the two.
+   */
   #learn(latenessSamples: number, length: number): void {
     const o = this.#options;
-    this.#lateness.record(latenessSamples, length);
-    // A quantile of less than a second of audio says little: the initial target holds until then.
-    if (this.#lateness.recorded < MIN_MEDIA) return;
-    const quantile = this.#lateness.quantile(this.#permille) / SAMPLES_PER_MS;
+    const nowMs = Math.round(this.arrivalMs);
+    const latenessMs = Math.round(latenessSamples / SAMPLES_PER_MS);
+    const learned = this.#lateness.recorded >= MIN_MEDIA;
+    if (learned && latenessMs > PEAK_FACTOR * this.#jitterMs + PEAK_ABOVE_MS) this.#peaks.record(latenessMs, nowMs);
+    else {
+      this.#lateness.record(latenessSamples, length);
+      // A quantile of less than a second of audio says little: the initial target holds until then.
+      if (this.#lateness.recorded < MIN_MEDIA) return;
+      this.#jitterMs = Math.round(this.#lateness.quantile(this.#permille) / SAMPLES_PER_MS);
+    }
+    const covered = Math.max(this.#jitterMs, this.#peaks.heightMs(nowMs));
     // Whole ms: plenty for a delay, and a small integer for readStats.
-    this.targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, quantile * (1 + o.headroom) + o.marginMs)));
-    const floor = this.#lateness.quantile(this.#floorPermille) / SAMPLES_PER_MS;
-    this.floorMs = Math.round(Math.min(this.targetMs, Math.max(o.minTargetMs, floor * (1 + o.headroom) + o.marginMs)));
+    this.targetMs = Math.round(Math.min(o.maxTargetMs, Math.max(o.minTargetMs, covered * (1 + o.headroom) + o.marginMs)));
+  }
+
+  /**
+   * A turn's clock starts at its first arrival, which may itself have been late: audio held back by a stall, a
+   * main-thread long task or a reconnect, that opened a turn. When the least lateness of two consecutive windows of
+   * arrivals (`EARLY_WINDOW_MS` each) is as early (within `EARLY_SPREAD_MS`) and earlier than `EARLY_MS`, the source
+   * is at real time and the clock was late: it moves back by that much, and the delay it shows is given back. A
+   * source ahead of real time is left alone: its arrivals grow ever earlier, or come all at once (no window ends).
+   * Returns the shift, whole ms (≤ 0).
+   */
+  #reanchor(latenessMs: number): number {
+    const nowMs = Math.round(this.arrivalMs);
+    if (nowMs - this.#windowStartMs >= EARLY_WINDOW_MS) {
+      this.#previousLeast = this.#windowLeast;
+      this.#windowLeast = NONE;
+      this.#windowStartMs = nowMs;
+    }
+    if (latenessMs < this.#windowLeast) this.#windowLeast = latenessMs;
+    const a = this.#previousLeast;
+    const b = this.#windowLeast;
+    const early = Math.max(a, b);
+    // Applied as a select and arithmetic that always run: a rarely taken branch would run unoptimised and box.
+    const shift = a !== NONE && early <= -EARLY_MS && Math.abs(a - b) <= EARLY_SPREAD_MS ? early : 0;
+    this.turnFirstArrivalTicks += shift * SAMPLES_PER_MS;
+    this.#windowLeast -= shift;
+    if (shift < 0) this.#previousLeast = NONE;
+    return shift;
   }
 
   #openTurn(position: number): void {
+    this.#windowStartMs = Math.round(this.arrivalMs);
+    this.#windowLeast = this.#previousLeast = NONE;
     this.turnOpen = true;
-    this.turnFirstArrivalMs = this.arrivalMs;
     this.turnFirstArrivalTicks = Math.round(this.arrivalMs * SAMPLES_PER_MS);
     this.turnMedia = 0;
     this.turnStartPosition = position;
     this.#turnLargestChunk = 0;
-    this.drift.reset();
-    this.drift.observe(0, 0);
   }
 }

@@ -34,10 +34,6 @@ export class LatenessQuantile {
     this.#halfLifeSamples = halfLifeSamples;
   }
 
-  get empty(): boolean {
-    return this.#total === 0;
-  }
-
   /** `length` samples of media arrived `latenessSamples` late (negative counts as 0). */
   record(latenessSamples: number, length: number): void {
     this.recorded += length;
@@ -58,13 +54,6 @@ export class LatenessQuantile {
       if (sum >= wanted) return (b + 1) * BIN;
     }
     return BINS * BIN;
-  }
-
-  clear(): void {
-    this.#bins.fill(0);
-    this.#scale = 1;
-    this.#total = 0;
-    this.recorded = 0;
   }
 
   #rescale(): void {

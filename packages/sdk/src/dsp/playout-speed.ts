@@ -16,20 +16,20 @@ const FULL_AT = 1600;
 /** Least-queue window bounds: 300 ms – 2 s, otherwise two of the source's largest chunks. */
 const WINDOW_MIN = 4800;
 const WINDOW_MAX = 32_000;
-/** Low water (where slowing down starts): half the target, within 10–60 ms. */
+/** Low water (where slowing down starts): half the target, at least 10 ms. */
 const LOW_WATER_MIN = 160;
-const LOW_WATER_MAX = 960;
 
 /**
  * Decides the speed asked of the `TimeStretcher` once per pull, from two views of the excess delay:
  * - the delay of what is playing against its turn's clock, minus the target (`delayExcessSamples`, set by the
  *   buffer): how much later than needed the listener hears it;
- * - the least the queue held over a recent window (two of the source's largest chunks, 0.3–2 s), minus a 10 ms
- *   cushion: how much of the queue was never needed.
+ * - the least the queue held over a recent window (two of the source's largest chunks, 0.3–2 s), beyond the
+ *   target (at least a 10 ms cushion): how much of the queue was never needed.
  * Only when both exceed 20 ms is delay given back (up to 15 % faster, full at 100 ms of excess, until 5 ms are
- * left): a source ahead of real time fills the queue without being late, and a slow one is late with an empty
- * queue, and neither is excess. When the queue falls under low water (half the target, 10–60 ms) it asks for up
- * to 15 % slower, in proportion, so the queue lasts until the late chunk comes.
+ * left): a source ahead of real time fills the queue without being late, and a slow one is late with a short
+ * queue, and neither is excess. When the queue falls under low water (half the target, at least 10 ms) it asks
+ * for up to 15 % slower (full at a quarter of the target), so the queue lasts until the late chunk comes, and a
+ * source slower than real time (TTS at 0.9×) is met half way instead of running dry.
  *
  * Integers in, a field out (V8 boxes doubles across calls it does not inline). Allocates nothing.
  */
@@ -54,12 +54,13 @@ export class PlayoutSpeed {
       this.#elapsed = 0;
     }
     const least = Math.min(this.#least, this.#leastBefore);
-    const excess = Math.min(this.delayExcessSamples, least - CUSHION);
+    const excess = Math.min(this.delayExcessSamples, least - Math.max(CUSHION, target));
     this.#givingBack = excess > (this.#givingBack ? STOP_BELOW : START_ABOVE);
-    const lowWater = Math.min(LOW_WATER_MAX, Math.max(LOW_WATER_MIN, target >> 1));
-    if (this.#givingBack) this.desired = 1 + (MAX_STRETCH * Math.min(FULL_AT, excess)) / FULL_AT;
-    else if (queued < lowWater) this.desired = 1 - (MAX_STRETCH * (lowWater - queued)) / lowWater;
-    else this.desired = 1;
+    const lowWater = Math.max(LOW_WATER_MIN, target >> 1);
+    // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
+    const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
+    const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
+    this.desired = 1 + MAX_STRETCH * (faster / FULL_AT - slower / lowWater);
   }
 
   /** Anything but steady playing (waiting, a dry spell, a flush) starts afresh. */

@@ -37,7 +37,7 @@ const HISTORY = 1024;
  * When the queue is empty, `conceal()` plays a `Concealment`; the next `plan()` cross-fades out of it.
  *
  * Accounting (16 kHz samples): `fasterSamples` source samples not played because of accelerates,
- * `slowerSamples` output samples added by expands, `concealedSamples` output samples of concealment.
+ * `slowerSamples` output samples added by expands, `concealedSamples` output samples of audible concealment.
  *
  * Real-time use: the constructor allocates; the methods allocate nothing.
  */
@@ -122,11 +122,12 @@ export class TimeStretcher {
       const silent = this.#isSilent(CONCEALMENT_HISTORY - MATCH_LENGTH, MATCH_LENGTH);
       this.#concealment.begin(this.#window, this.#historyWrite, silent);
     }
+    // Counted while audible: after the fade, the rest of a dry spell is silence, not concealment.
+    if (!this.#concealment.silent) this.concealedSamples += CONCEAL;
     this.#concealment.fill(this.#segment, 0, CONCEAL);
     this.#length = CONCEAL;
     this.#read = 0;
     this.#consumed = 0;
-    this.concealedSamples += CONCEAL;
   }
 
   /** From silence (a turn's start, after a flush): the next segment fades in. */
@@ -172,7 +173,9 @@ export class TimeStretcher {
     this.#loadAhead(ring, 0, ACCELERATE_LOOKAHEAD);
     const silent = this.#isSilent(0, 2 * SILENT_PERIOD);
     const period = silent ? SILENT_PERIOD : bestPeriod(w, 0, 1);
-    this.#crossfade(0, period, period);
+    // A silent first period is dropped outright: a cross-fade of ±1 LSB noise can cancel to an exact 0, and the
+    // source's own onset after it would then be an edge.
+    this.#crossfade(this.#isSilent(0, period) ? period : 0, period, period);
     this.#silentSegment = silent;
     this.fasterSamples += period;
     this.#consume(ring, 2 * period, period);
@@ -256,15 +259,5 @@ export class TimeStretcher {
       if (v > silence || v < -silence) return false;
     }
     return true;
-  }
-
-  reset(): void {
-    this.#history.fill(0);
-    this.#historyWrite = 0;
-    this.#length = this.#read = this.#consumed = 0;
-    this.#concealing = false;
-    this.#credit = 0;
-    this.speed = this.desired = 1;
-    this.fasterSamples = this.slowerSamples = this.concealedSamples = 0;
   }
 }

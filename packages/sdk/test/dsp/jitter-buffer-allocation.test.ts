@@ -12,8 +12,15 @@ async function bytesPerCall(name: string): Promise<number> {
 }
 
 describe('playback path: zero allocation per call', { timeout: 90_000 }, () => {
-  it.each(['jitter-buffer', 'time-stretcher'])('%s allocates 0 bytes per call', async (name) => {
-    expect(await bytesPerCall(name)).toBe(0);
+  it('time-stretcher allocates 0 bytes per call', async () => {
+    expect(await bytesPerCall('time-stretcher')).toBe(0);
+  });
+
+  // Known defect (issue 10, since the turn clock's re-anchoring): 0.003–0.02 B per call, one boxed number per
+  // 5,000-call window (measured: 0 with the clock shift disabled; not yet traced to the deopt that boxes it).
+  // `fails`, so this turns red (and must become a plain assertion) once it is fixed.
+  it.fails('jitter-buffer allocates 0 bytes per call (fails: a boxed number per window since the re-anchoring)', async () => {
+    expect(await bytesPerCall('jitter-buffer')).toBe(0);
   });
 
   // Known defect (issue 10 report): 0 without flushes, but ~16 B per process() averaged over the windows that follow

@@ -59,9 +59,7 @@ const STEADY_STRETCH_MS = 40;
 const STEADY_SPREAD_MS = 25;
 
 describe('JitterBuffer: excess delay in a continuous stream', () => {
-  // Known loss (issue 10 report): a stall 1.5 s into a stream is > 0.2 % of the media so far, so the 0.998 lateness
-  // quantile makes the stall itself the target and the delay is kept, not given back. Held out until that is fixed.
-  it.skip('gives back a 300 ms stall within 3 s of its end, playing speech and silence faster, and keeps it back', () => {
+  it('gives back a 300 ms stall within 3 s of its end, playing speech and silence faster, and keeps it back', () => {
     // 60 s of one continuous turn; a 300 ms stall at 1.5 s (inside the first phrase) runs the 40 ms queue dry.
     const signal = phrases(20);
     const buffer = new JitterBuffer();
@@ -70,8 +68,10 @@ describe('JitterBuffer: excess delay in a continuous stream', () => {
     const s = stats(buffer);
 
     expect(s.underruns).toBe(1);
-    // Right after the stall the delay carries the concealment …
-    expect(delays[2]! - delays[1]!).toBeGreaterThan(100);
+    // Right after the stall the delay carries the concealment (silence then plays at up to 2×, so look within 300 ms) …
+    let peak = 0;
+    for (let n = 1.8 * RATE; n < 2.1 * RATE; n += 160) if (consumed[n]! >= 0) peak = Math.max(peak, (n - consumed[n]!) / 16);
+    expect(peak - delays[1]!).toBeGreaterThan(100);
     // … and from 3 s after the stall's end (1.8 s) it is back within 20 ms of the delay before it, to the end.
     const settled = delays.slice(5, 60);
     expect(Math.max(...settled)).toBeLessThanOrEqual(delays[1]! + 20);
@@ -82,8 +82,7 @@ describe('JitterBuffer: excess delay in a continuous stream', () => {
     expect(maxEdgeStep(out)).toBeLessThan(0.06);
   });
 
-  // Known loss, same cause: the released backlog's lateness becomes the target.
-  it.skip('gives back a 2 s backlog released at once (held audio after a reconnect) within 20 s', () => {
+  it('gives back a 2 s backlog released at once (held audio after a reconnect) within 20 s', () => {
     const signal = phrases(20);
     const backlog = 2 * RATE;
     const arrivals: Arrival[] = [{ atMs: 100, samples: signal.subarray(0, backlog) }];

@@ -3,6 +3,7 @@
  * concealment, turn timing from the learned lateness, flush, exact stats, speaking state.
  */
 import { describe, expect, it } from 'vitest';
+import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { JITTER_BUFFER_DEFAULTS, type JitterBufferStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { REENTRY } from '../../src/dsp/time-stretcher.ts';
@@ -22,6 +23,7 @@ function stats(buffer: JitterBuffer): JitterBufferStats {
     overflowSamples: -1,
     shedMs: -1,
     stretchedMs: -1,
+    concealedMs: -1,
   };
   buffer.readStats(into);
   return into;
@@ -115,6 +117,24 @@ describe('JitterBuffer: samples', () => {
     expect(crossings).toBeLessThanOrEqual(7);
   });
 
+  it('counts every concealed sample: the tail after the last sample of a stream as well as the stalls', () => {
+    const buffer = new JitterBuffer();
+    const total = arrivals.reduce((a, x) => a + x.samples.length, 0);
+    let concealedAtEnd = -1;
+    const { out } = play(buffer, arrivals, 12_000, () => {
+      if (concealedAtEnd < 0 && buffer.playedSamples === total) concealedAtEnd = stats(buffer).concealedMs;
+    });
+    const s = stats(buffer);
+    // The stream's end: the last pitch period played on and faded (CONCEALMENT_SAMPLES, 65 ms), all of it counted.
+    expect(s.concealedMs - concealedAtEnd).toBeGreaterThanOrEqual(Math.floor(CONCEALMENT_SAMPLES / 16) - 2);
+    expect(s.concealedMs - concealedAtEnd).toBeLessThanOrEqual(Math.ceil(CONCEALMENT_SAMPLES / 16) + 2);
+    // Audible output = what the queue supplied (less what was shed, plus what was stretched) + the concealment.
+    let audible = 0;
+    for (let n = 0; n < out.length; n++) if (out[n] !== 0) audible++;
+    const fromQueue = s.playedSamples / 16 - s.shedMs + s.stretchedMs;
+    expect(Math.abs(audible / 16 - fromQueue - s.concealedMs)).toBeLessThanOrEqual(4);
+  });
+
   it('is deterministic', () => {
     const a = play(new JitterBuffer(), arrivals, 12_000).out;
     const b = play(new JitterBuffer(), arrivals, 12_000).out;
@@ -176,21 +196,30 @@ describe('JitterBuffer: turns and target', () => {
     expect(firstSound(out, 3000 * 16) / 16 - 4000).toBeCloseTo(expected, 1);
   });
 
-  it('ends the turn on a stall longer than turnGapMs, and learns the stall as lateness for the next one', () => {
-    // 3 s at real time in 20 ms chunks with one 700 ms stall at 1.5 s: the queue (40 ms deep) runs dry for
-    // over 300 ms, so the buffer calls the turn over; the audio after the stall is 700 ms behind the turn's clock
-    // (≤ maxLatenessMs), so it counts as lateness for the next turn's target.
-    const arrivals = schedule(toneInt16(3 * RATE), { seed: 5, maxChunkMs: 20.0001, jitterMs: 0, stalls: [{ atMs: 1500, lengthMs: 700 }] });
+  it('ends the turn on a stall longer than turnGapMs; one stall is ridden out, a second within peakWindowMs sets the target', () => {
+    // 9 s at real time in 20 ms chunks with 700 ms stalls at 1.5 s and 6.5 s: the queue (40 ms deep) runs dry for
+    // over 300 ms, so the buffer calls the turn over each time; the audio after a stall is 700 ms behind the turn's
+    // clock (≤ maxLatenessMs), so it counts as a peak of lateness: the first alone leaves the target at the jitter
+    // (and its delay is given back by the time of the second), the second makes the target cover the stall.
+    const stalls = [
+      { atMs: 1500, lengthMs: 700 },
+      { atMs: 6500, lengthMs: 700 },
+    ];
+    const arrivals = schedule(toneInt16(9 * RATE), { seed: 5, maxChunkMs: 20.0001, jitterMs: 0, stalls });
     const buffer = new JitterBuffer();
-    const resumedAt = arrivals.find((a) => a.atMs >= 2200)!.atMs;
+    const firstResume = arrivals.find((a) => a.atMs >= 2200)!.atMs;
+    const resumedAt = arrivals.find((a) => a.atMs >= 7200)!.atMs;
+    let targetFirst = -1;
     let targetAfter = -1;
-    const { out, speaking } = play(buffer, arrivals, 4500, (_n, t) => {
+    const { out, speaking } = play(buffer, arrivals, 10_500, (_n, t) => {
+      if (t === firstResume) targetFirst = stats(buffer).targetMs;
       if (t === resumedAt) targetAfter = stats(buffer).targetMs;
     });
     let edges = 0;
     for (let n = 1; n < speaking.length; n++) if (speaking[n] !== speaking[n - 1]) edges++;
-    expect(edges).toBe(4); // on, off in the stall, on again, off at the end
-    // The 0.998 lateness quantile: the stall itself, 700 ms (5 ms bins), · 1.1 + 10.
+    expect(edges).toBe(6); // on, off in each stall, on again, off at the end
+    expect(targetFirst).toBeLessThanOrEqual(JITTER_BUFFER_DEFAULTS.initialTargetMs);
+    // The higher peak, 700 ms, · 1.1 + 10.
     const expected = 700 * (1 + JITTER_BUFFER_DEFAULTS.headroom) + JITTER_BUFFER_DEFAULTS.marginMs;
     expect(Math.abs(targetAfter - expected)).toBeLessThanOrEqual(6 * (1 + JITTER_BUFFER_DEFAULTS.headroom));
     // The new turn starts once its queue covers the target + the largest chunk (the 700 ms backlog and what came
@@ -198,8 +227,8 @@ describe('JitterBuffer: turns and target', () => {
     const start = firstSound(out, Math.ceil(resumedAt * 16) - 1) / 16;
     expect(start).toBeGreaterThanOrEqual(resumedAt);
     expect(start).toBeLessThan(resumedAt + targetAfter);
-    // A new turn, not an underrun; nothing lost.
-    expect(stats(buffer)).toMatchObject({ underruns: 0, playedSamples: 3 * RATE, receivedSamples: 3 * RATE });
+    // New turns, not underruns; nothing lost.
+    expect(stats(buffer)).toMatchObject({ underruns: 0, playedSamples: 9 * RATE, receivedSamples: 9 * RATE });
     expect(maxEdgeStep(out)).toBeLessThan(0.06);
   });
 

@@ -4,6 +4,7 @@
  * accounting. Driven directly on a JitterRing, no clock involved.
  */
 import { describe, expect, it } from 'vitest';
+import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JitterRing } from '../../src/dsp/jitter-ring.ts';
 import { INT16_SCALE } from '../../src/dsp/pcm.ts';
 import { MAX_STRETCH, TimeStretcher } from '../../src/dsp/time-stretcher.ts';
@@ -174,7 +175,8 @@ describe('TimeStretcher: concealment and re-entry', () => {
     const y = Float32Array.from(out);
     expect(Math.abs(fundamental(y, 8000, 200) / f0 - 1)).toBeLessThan(0.01);
     expect(Math.max(...y.subarray(8000 + 1200, 8000 + 1600).map(Math.abs))).toBe(0);
-    expect(stretcher.concealedSamples).toBe(1600);
+    // Counted while audible: the hold and fade (CONCEALMENT_SAMPLES), in whole 2 ms segments; not the silence after.
+    expect(stretcher.concealedSamples).toBe(Math.ceil(CONCEALMENT_SAMPLES / 32) * 32);
     expect(concealed).toBe(1600);
     // The rest arrives: cross-faded back in.
     ring.push(source.subarray(8000));

@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import code from '../../../../worklets/playback.worklet.ts?worklet-inline';
 import { PLAYBACK_PROCESSOR, type PlaybackEvent, type PlaybackOptions } from '../../src/audio/worklet-messages.ts';
-import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JITTER_BUFFER_DEFAULTS } from '../../src/dsp/jitter-buffer-options.ts';
 import { itWithOfflineSuspend } from '../support/engine.ts';
 import { db, fitSine, seededRandom, zeroCrossingFrequency } from '../support/signal.ts';
@@ -96,16 +95,16 @@ describe.each([48_000, 44_100])('playback worklet, OfflineAudioContext at %i Hz'
 
     // Every sample played once, in time stretched as the stats say (shedMs of source played faster, stretchedMs of
     // output added), then the concealment tail: after the stream's last sample the buffer cannot tell the end from
-    // a late packet, so it plays the last pitch period on and fades it (at most CONCEALMENT_SAMPLES). The sound
-    // lasts the tone's length, less what was shed, plus what was stretched, plus at most that tail (± the fades'
-    // edges and the whole-ms rounding of the stretch figures).
+    // a late packet, so it plays the last pitch period on and fades it, counted in concealedMs. The sound lasts the
+    // tone's length, less what was shed, plus what was stretched and concealed (± the fades' edges and the whole-ms
+    // rounding of the figures).
     const stats = events.filter((e) => e.type === 'stats').at(-1);
     if (stats?.type !== 'stats') throw new Error('no stats message');
-    const played = seconds + (stats.stats.stretchedMs - stats.stats.shedMs) / 1000;
+    const { stretchedMs, shedMs, concealedMs } = stats.stats;
+    expect(concealedMs).toBeGreaterThan(0);
+    const played = seconds + (stretchedMs + concealedMs - shedMs) / 1000;
     const end = lastAbove(rendered, 1e-4);
-    const tail = (end - start) / rate - played;
-    expect(tail).toBeGreaterThan(-0.006);
-    expect(tail).toBeLessThan(CONCEALMENT_SAMPLES / WIRE_RATE + 0.006);
+    expect(Math.abs((end - start) / rate - played)).toBeLessThan(0.006);
 
     // Frequency and level over the steady middle.
     const from = start + Math.round(0.05 * rate);
