@@ -47,6 +47,8 @@ declare global {
        * mock audio device runs at 0.6–0.97× the wall clock).
        */
       audioTime(): number;
+      /** Resolves once that clock has advanced `seconds`: a real-time wait measured in audio, not wall-clock, time. */
+      audioSleep(seconds: number): Promise<void>;
       /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
       startTaps(seconds: number): Promise<void>;
       stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
@@ -127,6 +129,10 @@ export function installProbe(): void {
   const api = {
     audioTime(): number {
       return [...probe.contexts].reverse().find((c) => c.state !== 'closed')?.currentTime ?? Number.NaN;
+    },
+    async audioSleep(seconds: number): Promise<void> {
+      const until = api.audioTime() + seconds;
+      while (api.audioTime() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     },
     counts(): ProbeCounts {
       return {

@@ -54,7 +54,8 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
     const { errorCode } = await connectCall(page, server, { agent: 'loopback' });
     expect(errorCode).toBeUndefined();
     await page.evaluate(() => window.__probe.startTaps(5));
-    await page.waitForTimeout(4000);
+    // 4 s of the audio clock (Firefox's mock device runs at 0.6–0.97× the wall clock): the utterance and its return.
+    await page.evaluate(() => window.__probe.audioSleep(4));
     const taps = await page.evaluate(() => window.__probe.stopTaps());
     const outputLatencyMs = await page.evaluate(() => window.voiceClient!.stats.outputLatencyMs ?? 0);
     const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);

@@ -30,7 +30,7 @@ async function flowOver(
     const before = client.stats;
     const audioStart = window.__probe.audioTime();
     const wallStart = performance.now();
-    while (window.__probe.audioTime() - audioStart < seconds) await new Promise((resolve) => setTimeout(resolve, 10));
+    await window.__probe.audioSleep(seconds);
     const after = client.stats;
     const audioSeconds = window.__probe.audioTime() - audioStart;
     client.removeEventListener('level', onLevel);
