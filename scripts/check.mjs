@@ -23,6 +23,9 @@ const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
  * green yet (README, Browser support: WebKit's browser tier has 5 failing tests, Firefox's and WebKit's e2e tiers
  * are partly ported), so they run with `pnpm run test:engines` (`--engines firefox,webkit`) until they are.
  */
+// TODO(issue 9): add 'e2e-firefox' and 'browser-webkit' once a whole-step run of each is green inside the time limit
+// (every Firefox e2e test and the 5 former WebKit browser failures pass on their own), and 'e2e-webkit' once its
+// specs are ported (branch i9w).
 const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox']);
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
 const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
