@@ -113,7 +113,8 @@ test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
     // The input tap sees the raw capture, where a hole of the fake device would show (and would splatter
     // broadband energy that is not aliasing).
     await page.evaluate(() => window.__probe.startTaps(6));
-    await page.waitForTimeout(5200);
+    // 5.2 s of the audio clock, not the wall's: Firefox's mock audio device runs at 0.6–0.97× real time.
+    await page.evaluate(() => window.__probe.audioSleep(5.2));
     const { input } = await page.evaluate(() => window.__probe.stopTaps());
     await disconnectCall(page);
     const { wav } = await readRecording(recordDir, await sessionId(page));

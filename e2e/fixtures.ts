@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, test as base, chromium, firefox, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base, chromium, firefox, type Page } from '@playwright/test';
 import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '@savants/voice-server';
 import {
   CHROMIUM_ARGS,
@@ -50,6 +50,14 @@ interface Fixtures {
 interface WorkerFixtures {
   /** The project's engine (playwright.config.ts). */
   engine: Engine;
+  /**
+   * Firefox with the default test prefs, launched at the first page that needs it and shared by every test of the
+   * worker (each page in a fresh context of its own). Launching Firefox with a fresh profile took 22–24 s per test
+   * at load 20 on 2 cores (Chromium: 3 s), most of the Firefox e2e step; the microphone is an init script per
+   * context (the shim), not a launch flag, so one browser serves every default page. Pages with other prefs
+   * (refused microphone, autoplay rules, PulseAudio) still get their own browser.
+   */
+  sharedFirefox: () => Promise<Browser>;
   /** Serves the WAV fixtures with CORS, for the getUserMedia shim. */
   fixtureServer: StaticServer;
 }
@@ -86,8 +94,24 @@ async function launch(
   throw new Error(`no Playwright launcher for ${engine}`);
 }
 
+/** Whether a page can use the shared Firefox: it asks for nothing its prefs would have to change. */
+const usesDefaultFirefox = (engine: Engine, { grantMicrophone = true, autoplay = true, pulseServer }: PageOptions) =>
+  engine === 'firefox' && grantMicrophone && autoplay && !pulseServer;
+
 export const test = base.extend<Fixtures, WorkerFixtures>({
   engine: ['chromium', { option: true, scope: 'worker' }],
+  sharedFirefox: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      let browser: Promise<Browser> | undefined;
+      await use(() => {
+        browser ??= launch('firefox', {});
+        return browser;
+      });
+      await (await browser)?.close();
+    },
+    { scope: 'worker' },
+  ],
   fixtureServer: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
     async ({}, use) => {
@@ -112,12 +136,18 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     });
     for (const server of servers) await server.close();
   },
-  openPage: async ({ engine, fixtureServer }, use, testInfo) => {
+  openPage: async ({ engine, fixtureServer, sharedFirefox }, use, testInfo) => {
     const browsers: Browser[] = [];
+    const contexts: BrowserContext[] = [];
     await use(async (options = {}) => {
-      const browser = await launch(engine, options);
-      browsers.push(browser);
+      let browser: Browser;
+      if (usesDefaultFirefox(engine, options)) browser = await sharedFirefox();
+      else {
+        browser = await launch(engine, options);
+        browsers.push(browser);
+      }
       const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+      contexts.push(context);
       if (engine !== 'chromium' && options.mic && options.grantMicrophone !== false && !options.pulseServer) {
         const wavUrl = `${fixtureServer.url}/${path.basename(fixturePath(options.mic))}`;
         await context.addInitScript(installWavMicrophone, { wavUrl, loop: options.loop ?? false });
@@ -132,6 +162,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       await page.waitForFunction(() => window.demoReady === true);
       return page;
     });
+    for (const context of contexts) await context.close();
     for (const browser of browsers) await browser.close();
   },
 });

@@ -55,6 +55,8 @@ declare global {
       armInputTap(seconds: number): void;
       /** Context time of the SDK capture worklet's first frame's last sample (`endTime`), once one came. */
       firstFrameEnd: number | undefined;
+      /** Resolves once that clock has advanced `seconds`: a real-time wait measured in audio, not wall-clock, time. */
+      audioSleep(seconds: number): Promise<void>;
       /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
       startTaps(seconds: number): Promise<void>;
       stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
@@ -174,6 +176,10 @@ export function installProbe(): void {
   const api = {
     audioTime(): number {
       return [...probe.contexts].reverse().find((c) => c.state !== 'closed')?.currentTime ?? Number.NaN;
+    },
+    async audioSleep(seconds: number): Promise<void> {
+      const until = api.audioTime() + seconds;
+      while (api.audioTime() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     },
     counts(): ProbeCounts {
       return {

@@ -10,9 +10,17 @@ async function counts(page: Page) {
   return page.evaluate(() => window.__probe.counts());
 }
 
-/** Audio both ways over `ms`: bytes the client sent and received, and the loudest output level it reported. */
-async function flowOver(page: Page, ms: number): Promise<{ sentBytes: number; receivedBytes: number; outputDb: number }> {
-  return page.evaluate(async (ms) => {
+/**
+ * Audio both ways while the call's audio clock advances `seconds` (not the wall clock: Firefox's mock audio device
+ * runs at 0.6–0.97× real time on a loaded machine, and the microphone delivers, and the loopback returns, audio at
+ * the audio clock's pace): bytes the client sent and received, the audio and wall time it took, and the loudest
+ * output level it reported.
+ */
+async function flowOver(
+  page: Page,
+  seconds: number,
+): Promise<{ sentBytes: number; receivedBytes: number; outputDb: number; audioSeconds: number; wallSeconds: number }> {
+  return page.evaluate(async (seconds) => {
     const client = window.voiceClient!;
     let outputDb = Number.NEGATIVE_INFINITY;
     const onLevel = (event: CustomEvent<{ source: string; rmsDb: number }>) => {
@@ -20,11 +28,20 @@ async function flowOver(page: Page, ms: number): Promise<{ sentBytes: number; re
     };
     client.addEventListener('level', onLevel);
     const before = client.stats;
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    const audioStart = window.__probe.audioTime();
+    const wallStart = performance.now();
+    await window.__probe.audioSleep(seconds);
     const after = client.stats;
+    const audioSeconds = window.__probe.audioTime() - audioStart;
     client.removeEventListener('level', onLevel);
-    return { sentBytes: after.bytesSent - before.bytesSent, receivedBytes: after.bytesReceived - before.bytesReceived, outputDb };
-  }, ms);
+    return {
+      sentBytes: after.bytesSent - before.bytesSent,
+      receivedBytes: after.bytesReceived - before.bytesReceived,
+      outputDb,
+      audioSeconds,
+      wallSeconds: (performance.now() - wallStart) / 1000,
+    };
+  }, seconds);
 }
 
 test(`the server stops mid-call and comes back: the client reconnects by itself and audio flows both ways again${WAV_MIC}`, async ({
@@ -34,25 +51,27 @@ test(`the server stops mid-call and comes back: the client reconnects by itself 
   const server = await startServer({ agent: 'loopback' });
   const page = await openPage({ mic: 'tone440', loop: true });
   expect((await connectCall(page, server, { agent: 'loopback' })).errorCode).toBeUndefined();
-  const before = await flowOver(page, 1000);
+  const before = await flowOver(page, 1);
   await server.stop();
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'reconnecting'));
   await page.waitForTimeout(1500);
   await server.start();
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'reconnected'), undefined, { timeout: 20_000 });
-  const after = await flowOver(page, 1500);
+  const after = await flowOver(page, 1.5);
   const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
   console.log(`reconnect: jitter buffer after ${JSON.stringify(jitter)}; before: output ${before.outputDb.toFixed(1)} dBFS`);
   const log = await events(page);
   console.log(
-    `reconnect: before ${before.sentBytes} B out / ${before.receivedBytes} B in per 1 s; after ${after.sentBytes} B out / ${after.receivedBytes} B in per 1.5 s, ` +
-      `output ${after.outputDb.toFixed(1)} dBFS; ${log.filter((e) => e.type === 'reconnecting').length} reconnecting event(s)`,
+    `reconnect: before ${before.sentBytes} B out / ${before.receivedBytes} B in per ${before.audioSeconds.toFixed(2)} s of audio clock ` +
+      `(${before.wallSeconds.toFixed(2)} s wall); after ${after.sentBytes} B out / ${after.receivedBytes} B in per ${after.audioSeconds.toFixed(2)} s ` +
+      `(${after.wallSeconds.toFixed(2)} s wall), output ${after.outputDb.toFixed(1)} dBFS; ${log.filter((e) => e.type === 'reconnecting').length} reconnecting event(s)`,
   );
   expect(await page.evaluate(() => window.voiceClient!.state)).toBe('connected');
   expect(log.some((e) => e.type === 'disconnected')).toBe(false);
   // 1.5 s of 16 kHz Int16 is 48,000 bytes each way; allow for the jitter buffer's start and frame boundaries.
-  expect(after.sentBytes).toBeGreaterThan(40_000);
-  expect(after.receivedBytes).toBeGreaterThan(40_000);
+  const bytesIn = (seconds: number) => seconds * 32_000;
+  expect(after.sentBytes).toBeGreaterThan(bytesIn(after.audioSeconds) * 0.83);
+  expect(after.receivedBytes).toBeGreaterThan(bytesIn(after.audioSeconds) * 0.83);
   // The looped-back 440 Hz tone is played: about -9 dBFS RMS.
   expect(after.outputDb).toBeGreaterThan(-20);
   expect(server.stats().sessions).toBe(1);

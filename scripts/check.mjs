@@ -10,8 +10,9 @@
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
 // WebKit WebProcess crash (ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts); any retry of another
 // failure counts as a failure, and the summary prints the retries.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ENGINES = ['chromium', 'firefox', 'webkit'];
@@ -22,6 +23,9 @@ const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
  * green yet (README, Browser support: WebKit's browser tier has 5 failing tests, Firefox's and WebKit's e2e tiers
  * are partly ported), so they run with `pnpm run test:engines` (`--engines firefox,webkit`) until they are.
  */
+// TODO(issue 9): add 'e2e-firefox' and 'browser-webkit' once a whole-step run of each is green inside the time limit
+// (every Firefox e2e test and the 5 former WebKit browser failures pass on their own), and 'e2e-webkit' once its
+// specs are ported (branch i9w).
 const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox']);
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
 const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
@@ -30,6 +34,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const reports = path.join(root, 'test-results', 'reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
+// What the e2e steps of one run share across engines (the package smoke's built consumer app), outside the
+// workspace (a pnpm install inside it would join the workspace); removed when the run ends.
+const shared = mkdtempSync(path.join(tmpdir(), 'savants-check-'));
+process.on('exit', () => rmSync(shared, { recursive: true, force: true }));
 
 const vitestReport = (name) => ({
   args: ['--reporter=default', '--reporter=json', `--outputFile.json=${path.join(reports, `${name}.json`)}`],
@@ -68,7 +76,7 @@ const steps = [
       name,
       engine,
       cmd: ['pnpm', 'exec', 'playwright', 'test', '--project', engine, '--reporter=list,json'],
-      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: file, E2E_SHARED_DIR: shared },
       report: { file, kind: 'playwright' },
     };
   }),
@@ -125,6 +133,67 @@ function countTests(report) {
   }
 }
 
+/** Every process group of `pid` and its descendants (Playwright starts browsers and its web server in groups of their own). */
+function processGroupsUnder(pid) {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,pgid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, parent] of table)
+      if (tree.has(parent) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
+  }
+  return new Set(table.filter(([p]) => tree.has(p)).map(([, , group]) => group));
+}
+
+/**
+ * Runs a step's command. A browser step over its time limit has frozen: it is killed with every process it started
+ * (pnpm, the runner, its workers, the browsers and web server they started, each group of them). Killing only the
+ * direct child (pnpm) left the runner and its browser running the remaining tests, competing with the next steps
+ * for the CPU.
+ */
+function runStep(step) {
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd[0], step.cmd.slice(1), {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...step.env },
+      detached: true,
+    });
+    let timedOut = false;
+    const killAll = () => {
+      for (const group of processGroupsUnder(child.pid))
+        try {
+          process.kill(-group, 'SIGKILL');
+        } catch {}
+    };
+    const timer = step.engine
+      ? setTimeout(() => {
+          timedOut = true;
+          killAll();
+        }, BROWSER_STEP_TIMEOUT_MS)
+      : undefined;
+    // Ctrl-C of `pnpm check` reaches this process only (the step has its own group): the step goes with it.
+    const onSignal = () => {
+      killAll();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve({ status, timedOut });
+    });
+  });
+}
+
 const rows = [];
 let passed = 0,
   failed = 0,
@@ -139,14 +208,9 @@ for (const step of steps) {
   if (!engines && step.engine && !DEFAULT_ENGINE_STEPS.has(step.name)) continue;
   console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
   const t0 = Date.now();
-  const res = spawnSync(step.cmd[0], step.cmd.slice(1), {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...step.env },
-    ...(step.engine ? { timeout: BROWSER_STEP_TIMEOUT_MS, killSignal: 'SIGTERM' } : {}),
-  });
+  const res = await runStep(step);
   const seconds = (Date.now() - t0) / 1000;
-  if (res.error?.code === 'ETIMEDOUT') console.log(`${step.name}: stopped after ${BROWSER_STEP_TIMEOUT_MS / 60_000} min (frozen?)`);
+  if (res.timedOut) console.log(`${step.name}: stopped after ${BROWSER_STEP_TIMEOUT_MS / 60_000} min (frozen?)`);
   const ok = res.status === 0;
   const counts = step.report ? countTests(step.report) : null;
   if (counts) {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VoiceClient } from '../src/client.ts';
 import type { VoiceClientEvents, VoiceClientOptions } from '../src/index.ts';
-import { itExceptIn } from './support/engine.ts';
+import { type Engine, engine, itExceptIn } from './support/engine.ts';
 import { makeTestClient } from './support/test-client.ts';
 
 const clients: VoiceClient[] = [];
@@ -50,6 +50,19 @@ async function audioSleep(seconds: number): Promise<void> {
   while (audioClock() < until) await sleep(10);
 }
 
+/**
+ * Waits (at most 3 s of audio clock) until the output level readings of a 200 ms window are all below -100 dBFS, and
+ * there are some: audio queued before a change (a mute, a volume of 0) plays out first, and on a loaded machine the
+ * change reaches the worklet late and the readings come in bursts (WebKit and Firefox at load 20).
+ */
+async function untilSilent(client: VoiceClient): Promise<void> {
+  const start = audioClock();
+  while (audioClock() - start < 3) {
+    const levels = await outputLevels(client, 200);
+    if (levels.length > 0 && Math.max(...levels) < -100) return;
+  }
+}
+
 /** Collects the output level readings for `ms`. */
 async function outputLevels(client: VoiceClient, ms: number): Promise<number[]> {
   const levels: number[] = [];
@@ -61,6 +74,14 @@ async function outputLevels(client: VoiceClient, ms: number): Promise<number[]> 
   client.removeEventListener('level', listener);
   return levels;
 }
+
+/**
+ * How far the bytes sent while muted may be from 32,000 (16 kHz Int16) per second of the audio clock. Frames reach
+ * the socket in bursts when the main thread is late, the audio clock does not: Chromium keeps to a frame or two
+ * over 1 s (30,000–34,000 B), Firefox too (−1.6 %, +1.4 %); WebKit on a loaded 2-core machine was 21 % off over 1 s
+ * (0.4–3.0 % in 4 runs at load 20). At load 20–24 Chromium itself was 22–66 % off in 3 of 4 runs: run it unloaded.
+ */
+const MUTE_PACE_TOLERANCE: Record<Engine, number> = { chromium: 0.0625, firefox: 0.0625, webkit: 0.25 };
 
 describe('VoiceClient', () => {
   it('never connects in its constructor', async () => {
@@ -131,16 +152,19 @@ describe('VoiceClient', () => {
     const { client } = makeClient('loopback');
     await client.connect();
     client.mute();
-    await audioSleep(0.3); // what was in flight before the mute drains
+    // What was in flight before the mute drains: the loopback's return of it, and the jitter buffer's queue (which
+    // grows on a loaded machine). At most 3 s of audio clock.
+    await audioSleep(0.3);
+    await untilSilent(client);
     const before = client.stats.bytesSent;
     const audioStart = audioClock();
     const levels = await outputLevels(client, 1000);
     const sent = client.stats.bytesSent - before;
     const audioSeconds = audioClock() - audioStart;
-    // 32,000 bytes (16 kHz Int16) per second of the audio clock, ±25%: frames reach the socket in bursts when the
-    // main thread is late (WebKit on a loaded 2-core machine: 21% off over 1 s), the audio clock does not.
+    const offBy = sent / (audioSeconds * 32_000) - 1;
+    console.log(`mute pace in ${engine}: ${sent} B over ${audioSeconds.toFixed(3)} s of audio clock (${(offBy * 100).toFixed(1)} %)`);
     expect(audioSeconds).toBeGreaterThan(0.5);
-    expect(Math.abs(sent / (audioSeconds * 32_000) - 1)).toBeLessThan(0.25);
+    expect(Math.abs(offBy)).toBeLessThan(MUTE_PACE_TOLERANCE[engine]);
     expect(Math.max(...levels)).toBeLessThan(-100);
     expect(client.muted).toBe(true);
   });
@@ -155,6 +179,7 @@ describe('VoiceClient', () => {
     expect(events.findIndex((e) => e.type === 'connected')).toBeLessThan(events.findIndex((e) => e.type === 'agentspeakingstart'));
     client.setVolume(0);
     await audioSleep(0.1);
+    await untilSilent(client);
     const quiet = await outputLevels(client, 300);
     expect(Math.max(...quiet)).toBeLessThan(-100);
     expect(() => client.setVolume(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));

@@ -28,7 +28,11 @@ export interface LevelDetail extends Level {
 
 /** How much of the agent's audio was played before `interrupt()` cut it, and how much it threw away. */
 export interface InterruptResult {
-  /** Samples (16 kHz) of the interrupted turn that were actually played, from its first audible sample on. */
+  /**
+   * Samples (16 kHz) of the interrupted turn's audio that were actually played, from its first audible sample on:
+   * a position in the agent's audio, so concealing a late chunk or time-stretching changes how long hearing it took,
+   * not this.
+   */
   playedSamples: number;
   /** The same in milliseconds. */
   playedMs: number;
