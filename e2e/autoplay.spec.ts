@@ -5,6 +5,7 @@
  * while a microphone is live; AudioContextKeeper's resume logic is covered by the browser unit tests.)
  */
 import { expect, test, WAV_MIC } from './fixtures.ts';
+import { textOf } from './test-page.ts';
 
 test(`without the autoplay flag, a call started on page load (no gesture) still streams both ways${WAV_MIC}`, async ({
   startServer,
@@ -17,11 +18,11 @@ test(`without the autoplay flag, a call started on page load (no gesture) still 
     autoplay: false,
     query: { server: server.url, agent: 'loopback', autoconnect: '1' },
   });
-  await expect(page.locator('#state-badge')).toHaveText('connected');
+  await expect.poll(() => textOf(page, '#state-badge')).toBe('connected');
   await expect.poll(() => page.evaluate(() => window.voiceClient!.stats.framesCaptured)).toBeGreaterThan(10);
   await expect.poll(() => page.evaluate(() => window.voiceClient!.stats.bytesReceived)).toBeGreaterThan(0);
-  await expect(page.locator('#event-log')).not.toContainText('audioblocked');
-  await expect(page.locator('#resume-audio')).toBeHidden();
+  expect(await textOf(page, '#event-log')).not.toContain('audioblocked');
+  await expect.poll(() => page.isHidden('#resume-audio')).toBe(true);
   await page.click('#disconnect');
-  await expect(page.locator('#state-badge')).toHaveText('closed');
+  await expect.poll(() => textOf(page, '#state-badge')).toBe('closed');
 });

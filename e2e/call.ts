@@ -2,8 +2,8 @@
  * Drives a VoiceClient inside the page through `window.SavantsVoice` (the demo exposes it with `?debug`), with the
  * browser's voice processing off so the fixtures arrive unaltered, and records every event with its time.
  */
-import type { Page } from '@playwright/test';
 import type { VoiceServer } from '@savants/voice-server';
+import type { TestPage } from './test-page.ts';
 
 export interface RecordedEvent {
   type: string;
@@ -29,7 +29,7 @@ export interface CallOptions {
 
 /** Creates `window.voiceClient`, records its events and connects. Resolves with the page time of `connected`, or the error code. */
 export async function connectCall(
-  page: Page,
+  page: TestPage,
   server: VoiceServer,
   call: CallOptions = {},
 ): Promise<{ connectedAt?: number; connectedAudioTime?: number; errorCode?: string }> {
@@ -86,12 +86,12 @@ export async function connectCall(
   );
 }
 
-export function events(page: Page): Promise<RecordedEvent[]> {
+export function events(page: TestPage): Promise<RecordedEvent[]> {
   return page.evaluate(() => window.__events ?? []);
 }
 
 /** Disconnects and resolves with the page time at which `disconnect()` was called. */
-export function disconnectCall(page: Page): Promise<number> {
+export function disconnectCall(page: TestPage): Promise<number> {
   return page.evaluate(async () => {
     const at = performance.now();
     await window.voiceClient?.disconnect();

@@ -2,7 +2,6 @@
  * Microphone → server, in real Chromium: what the reference server recorded (`recordDir`) is checked against the
  * WAV the fake microphone played.
  */
-import type { Page } from '@playwright/test';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
@@ -10,8 +9,9 @@ import { expect, test, WAV_MIC } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
 import { readRecording } from './recordings.ts';
 import { activeSpan, dominantFrequency, findHoles, maxBandLevelDb, rms, toDb } from './signals.ts';
+import type { TestPage } from './test-page.ts';
 
-async function sessionId(page: Page): Promise<string> {
+async function sessionId(page: TestPage): Promise<string> {
   const id = await page.evaluate(() => window.voiceClient?.sessionId);
   if (!id) throw new Error('the server sent no sessionId');
   return id;

@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { build } from 'vite';
 import type { Engine } from '../engines.ts';
 import {
@@ -24,8 +24,9 @@ import {
   startVoiceServer,
   type VoiceServerProcess,
 } from './package-smoke-fixture.ts';
+import type { TestBrowser } from './test-page.ts';
 
-let browser: Browser;
+let browser: TestBrowser;
 let voice: VoiceServerProcess;
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
@@ -65,6 +66,10 @@ console.info('wire rate', WIRE_SAMPLE_RATE, code, dspModule);
 test('the packed tarball installs into a fresh Vite app, type-checks, builds and connects in Chromium', async () => {
   // Pack, a real install from the registry (empty caches: every package downloaded), tsc, a Vite build and a call:
   // 1.7 to 2.2 min on a 2-core machine at load 20 with empty caches (scripts/test-empty-caches.sh).
+  test.skip(
+    test.info().project.name === 'webkit',
+    "install, tsc and build do not depend on the engine (Chromium runs them); WebKit's ESM/IIFE builds: demo-builds.spec.ts",
+  );
   test.setTimeout(300_000);
   const tarball = packSdk();
   const app = mkdtempSync(path.join(tmpdir(), 'savants-vite-app-'));
