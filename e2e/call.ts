@@ -107,7 +107,7 @@ export function disconnectCall(page: TestPage): Promise<number> {
 export async function withHoleRetry<T extends { holes: number }>(label: string, run: () => Promise<T>): Promise<T> {
   const first = await run();
   if (first.holes === 0) return first;
-  console.log(`${label}: run 1 captured ${first.holes} hole(s) in the fake microphone's audio; running again`);
+  console.log(`${label}: run 1 captured ${first.holes} hole(s) or glitch(es) in the microphone's own audio; running again`);
   const second = await run();
   if (second.holes > 0) console.log(`${label}: run 2 captured ${second.holes} hole(s) too: failing`);
   return second;
