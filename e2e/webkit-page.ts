@@ -14,8 +14,6 @@
  * - `evaluate` sends the function's source, as Playwright does, and its argument and result as JSON that keeps
  *   undefined, NaN and ±Infinity.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Disposable } from '@playwright/test';
 import {
   ENGINE_CRASH_MESSAGE,
@@ -26,12 +24,12 @@ import {
   webkitArgs,
   webkitCapabilities,
 } from '../engines.ts';
+import { type InitProxy, startInitProxy } from './init-script-proxy.ts';
 import type { ConsoleMessageLike, TestBrowser, TestPage } from './test-page.ts';
 
 /** Thrown when WebKitWebDriver reports the WebProcess crash: the one failure the runners retry. */
 export class EngineCrash extends Error {}
 
-const INIT_PATH = '/__e2e-init.js';
 /** How long one WebDriver script may run: longer than any wait a test asks for (the test's own timeout ends it first). */
 const SCRIPT_TIMEOUT_MS = 300_000;
 
@@ -40,18 +38,13 @@ interface Session {
   argsKey: string;
 }
 
-interface Proxy {
-  origin: string;
-  close(): Promise<void>;
-}
-
 /** Xvfb + WebKitWebDriver + the current session, shared by the worker's pages. */
 class WebKitEngine {
   #xvfb?: EngineProcess & { display: string };
   #driver?: EngineProcess & { url: string };
   #session?: Session;
-  #proxies = new Map<string, Promise<Proxy>>();
-  /** The init scripts of the page being loaded (one page at a time), served by every proxy at INIT_PATH. */
+  #proxies = new Map<string, Promise<InitProxy>>();
+  /** The init scripts of the page being loaded (one page at a time), served by every proxy. */
   initScript = '';
 
   async #start(): Promise<string> {
@@ -102,7 +95,7 @@ class WebKitEngine {
   }
 
   /** The proxy that serves `origin` with the init scripts in front. */
-  proxyFor(origin: string): Promise<Proxy> {
+  proxyFor(origin: string): Promise<InitProxy> {
     let proxy = this.#proxies.get(origin);
     if (!proxy) {
       proxy = startInitProxy(origin, () => this.initScript);
@@ -144,59 +137,6 @@ export async function closeWebKit(): Promise<void> {
   const current = shared;
   shared = undefined;
   await current?.close();
-}
-
-/**
- * A reverse proxy for one origin that puts the init scripts first in every HTML document. Every response header
- * passes through unchanged (Content-Security-Policy, COOP/COEP included); bodies are asked for uncompressed.
- */
-async function startInitProxy(origin: string, initScript: () => string): Promise<Proxy> {
-  const target = new URL(origin);
-  const server: Server = createServer((req, res) => {
-    if (req.url === INIT_PATH) {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(initScript());
-      return;
-    }
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' },
-      },
-      (up) => {
-        const isHtml = String(up.headers['content-type'] ?? '').includes('text/html');
-        if (!isHtml) {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        up.on('data', (chunk: Buffer) => chunks.push(chunk));
-        up.on('end', () => {
-          const html = Buffer.concat(chunks).toString('utf8');
-          const tag = `<script src="${INIT_PATH}"></script>`;
-          const head = /<head[^>]*>/i.exec(html);
-          const injected = head ? html.replace(head[0], `${head[0]}${tag}`) : `${tag}${html}`;
-          const { 'content-length': _length, 'transfer-encoding': _encoding, ...headers } = up.headers;
-          res.writeHead(up.statusCode ?? 502, { ...headers, 'content-length': Buffer.byteLength(injected) });
-          res.end(injected);
-        });
-      },
-    );
-    upstream.on('error', (error) => res.writeHead(502).end(String(error)));
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** Runs in the page before anything else: keeps console messages and uncaught errors for the listeners. */
