@@ -160,10 +160,7 @@ const PAGE_PRELUDE = `
   const decode = (text) => JSON.parse(text, (k, v) => v && typeof v === 'object' && '__n' in v ? Number(v.__n) : v && typeof v === 'object' && '__u' in v ? undefined : v);
   const encode = (value) => JSON.stringify(value === undefined ? { __u: 1 } : value, (k, v) => v === undefined ? { __u: 1 } : typeof v === 'number' && !Number.isFinite(v) ? { __n: String(v) } : v);
   const drain = () => (window.__e2eConsole ? window.__e2eConsole.splice(0) : []);
-  // One ASCII string: WebKitWebDriver failed with "Could not parse script result" on 2 of 5 runs of a 45 s call whose
-  // result was an object (the 30-cycle test; 0 of 2 since); the driver re-parses what the page returns: nothing to trip on.
-  const ascii = (text) => text.replace(/[\\u007f-\\uffff]/g, (c) => '\\\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  const finish = (result) => done(ascii(JSON.stringify({ ...result, console: drain(), url: location.href })));`;
+  const finish = (result) => done({ ...result, console: drain(), url: location.href });`;
 
 const encodeArg = (value: unknown) =>
   JSON.stringify(value === undefined ? { __u: 1 } : value, (_k, v) =>
@@ -222,12 +219,10 @@ class WebKitPage implements TestPage {
   /** Runs `body` (statements that end by calling `finish({ value })` or `finish({ error })`) in the page. */
   async #run(body: string, arg: unknown): Promise<unknown> {
     if (this.#closed) throw new Error('the page is closed');
-    const result = JSON.parse(
-      await this.#engine.call<string>('POST', this.#route('/execute/async'), {
-        script: `${PAGE_PRELUDE}\n${body}`,
-        args: [encodeArg(arg)],
-      }),
-    ) as CallResult;
+    const result = await this.#engine.call<CallResult>('POST', this.#route('/execute/async'), {
+      script: `${PAGE_PRELUDE}\n${body}`,
+      args: [encodeArg(arg)],
+    });
     this.#emit(result.console ?? [], result.url ?? this.#url);
     if (result.error !== undefined) throw new Error(`page error: ${result.error}`);
     return result.value === undefined ? undefined : decodeResult(result.value);
