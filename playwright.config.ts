@@ -1,5 +1,5 @@
 /**
- * End-to-end tests: the demo page in each engine (one project per engine: Debian Chromium, Firefox ESR) with a
+ * End-to-end tests: the demo page in each engine (one project per engine: Debian Chromium, Firefox ESR, WebKitGTK) with a
  * microphone playing WAV fixtures, against real reference servers. One worker: real-time audio glitches under CPU contention (shared/notes/toolchain.md §3).
  *
  * The demo's Vite server is the `webServer`. Reference servers run inside the test process (`e2e/fixtures.ts`),
@@ -33,9 +33,9 @@ export default defineConfig<object, { engine: Engine }>({
     { name: 'chromium', use: { engine: 'chromium' } },
     // Firefox's mock audio device runs at 0.6–0.97× real time: the same audio takes longer on the wall clock.
     { name: 'firefox', use: { engine: 'firefox' }, timeout: 120_000 },
-    // WebKitGTK through WebKitWebDriver (e2e/webdriver.ts): only the specs ported to it. One retry, and check.mjs
-    // accepts it only for the WebProcess crash (ENGINE_CRASH_MESSAGE).
-    { name: 'webkit', use: { engine: 'webkit' }, testMatch: 'engine-capture.spec.ts', retries: 1, timeout: 120_000 },
+    // WebKitGTK through WebKitWebDriver (e2e/webkit-page.ts gives the specs the same page methods). One retry, and
+    // check.mjs accepts it only for the WebProcess crash (ENGINE_CRASH_MESSAGE).
+    { name: 'webkit', use: { engine: 'webkit' }, retries: 1, timeout: 120_000 },
   ],
   webServer: {
     command: 'pnpm exec vite --config vite.config.ts --logLevel warn',

@@ -2,8 +2,8 @@
  * Drives a VoiceClient inside the page through `window.SavantsVoice` (the demo exposes it with `?debug`), with the
  * browser's voice processing off so the fixtures arrive unaltered, and records every event with its time.
  */
-import type { Page } from '@playwright/test';
 import type { VoiceServer } from '@savants/voice-server';
+import type { TestPage } from './test-page.ts';
 
 export interface RecordedEvent {
   type: string;
@@ -29,7 +29,7 @@ export interface CallOptions {
 
 /** Creates `window.voiceClient`, records its events and connects. Resolves with the page time of `connected`, or the error code. */
 export async function connectCall(
-  page: Page,
+  page: TestPage,
   server: VoiceServer,
   call: CallOptions = {},
 ): Promise<{ connectedAt?: number; connectedAudioTime?: number; errorCode?: string }> {
@@ -86,12 +86,12 @@ export async function connectCall(
   );
 }
 
-export function events(page: Page): Promise<RecordedEvent[]> {
+export function events(page: TestPage): Promise<RecordedEvent[]> {
   return page.evaluate(() => window.__events ?? []);
 }
 
 /** Disconnects and resolves with the page time at which `disconnect()` was called. */
-export function disconnectCall(page: Page): Promise<number> {
+export function disconnectCall(page: TestPage): Promise<number> {
   return page.evaluate(async () => {
     const at = performance.now();
     await window.voiceClient?.disconnect();
@@ -104,7 +104,7 @@ export function disconnectCall(page: Page): Promise<number> {
  * task as `disconnect()`): the transport drops them with the socket, uncounted. On a loaded machine the socket can
  * still be busy with the held start of the call when a short test hangs up.
  */
-export function disconnectCountingQueued(page: Page): Promise<number> {
+export function disconnectCountingQueued(page: TestPage): Promise<number> {
   return page.evaluate(async () => {
     const queued = window.voiceClient!.stats.transport.queuedFrames;
     await window.voiceClient!.disconnect();
@@ -120,7 +120,7 @@ export function disconnectCountingQueued(page: Page): Promise<number> {
 export async function withHoleRetry<T extends { holes: number }>(label: string, run: () => Promise<T>): Promise<T> {
   const first = await run();
   if (first.holes === 0) return first;
-  console.log(`${label}: run 1 captured ${first.holes} hole(s) in the fake microphone's audio; running again`);
+  console.log(`${label}: run 1 captured ${first.holes} hole(s) or glitch(es) in the microphone's own audio; running again`);
   const second = await run();
   if (second.holes > 0) console.log(`${label}: run 2 captured ${second.holes} hole(s) too: failing`);
   return second;

@@ -2,7 +2,6 @@
  * Microphone → server, in real Chromium: what the reference server recorded (`recordDir`) is checked against the
  * WAV the fake microphone played.
  */
-import type { Page } from '@playwright/test';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 import { connectCall, disconnectCall, disconnectCountingQueued, withHoleRetry } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
@@ -10,8 +9,9 @@ import { expect, test, WAV_MIC } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
 import { readRecording } from './recordings.ts';
 import { activeSpan, dominantFrequency, findHoles, maxBandLevelDb, rms, toDb } from './signals.ts';
+import type { TestPage } from './test-page.ts';
 
-async function sessionId(page: Page): Promise<string> {
+async function sessionId(page: TestPage): Promise<string> {
   const id = await page.evaluate(() => window.voiceClient?.sessionId);
   if (!id) throw new Error('the server sent no sessionId');
   return id;
@@ -121,8 +121,13 @@ test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
     const captured = tapSamples(input);
     const span = activeSpan(captured, input.sampleRate, -30);
     if (!span) throw new Error('the microphone delivered no sweep');
+    // In-band energy already in the microphone's audio is the source's, not aliasing by the SDK: under CPU load the
+    // engine's capture can glitch without a full hole (measured in WebKit at load 13: −50 to −33 dBFS at the input
+    // tap in 2 of 3 runs). Such a run is a glitched capture, as a hole is, and is run again.
+    const sourceInBand = maxBandLevelDb(captured, input.sampleRate, 50, 6400);
     return {
-      holes: findHoles(captured, input.sampleRate, span.start + 500, span.end - 500).length,
+      holes: findHoles(captured, input.sampleRate, span.start + 500, span.end - 500).length + (sourceInBand.db > -60 ? 1 : 0),
+      sourceInBandDb: sourceInBand.db,
       sweepSeconds: (span.end - span.start) / input.sampleRate,
       recordedSeconds: wav.samples.length / WIRE_SAMPLE_RATE,
       alias: maxBandLevelDb(wav.samples, WIRE_SAMPLE_RATE, 50, 6400),
@@ -131,7 +136,8 @@ test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
   });
   console.log(
     `sweep: strongest alias in 50 Hz–6.4 kHz ${result.alias.db.toFixed(1)} dBFS at ${result.alias.atSecond.toFixed(2)} s; ` +
-      `the sweep's own start (6.6–8 kHz) ${result.edge.db.toFixed(1)} dBFS; ${result.recordedSeconds.toFixed(2)} s recorded`,
+      `the sweep's own start (6.6–8 kHz) ${result.edge.db.toFixed(1)} dBFS; ${result.recordedSeconds.toFixed(2)} s recorded; ` +
+      `50 Hz–6.4 kHz at the microphone (before the SDK) ${result.sourceInBandDb.toFixed(1)} dBFS`,
   );
   expect(result.holes).toBe(0);
   // The sweep did reach the server (its in-band start), so a silent recording cannot pass.

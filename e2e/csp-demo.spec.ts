@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { build } from 'vite';
 import type { Engine } from '../engines.ts';
 import {
@@ -22,12 +22,13 @@ import {
   startVoiceServer,
   type VoiceServerProcess,
 } from './package-smoke-fixture.ts';
+import { type TestBrowser, type TestPage, textOf } from './test-page.ts';
 
 const CSP = "script-src 'self'; worker-src 'self'";
 /** Set in the build's environment: a demo that read `VITE_VOICE_API_KEY` would ship it to everyone (issue 12). */
 const BUILD_ENV_KEY = 'sk_live_must_not_ship_in_bundle';
 
-let browser: Browser;
+let browser: TestBrowser;
 let voice: VoiceServerProcess;
 let site: StaticServer;
 let demoOut: string;
@@ -54,7 +55,7 @@ test.afterAll(async () => {
 });
 
 /** Opens the demo with `?autoconnect`, recording every CSP violation from before the first script runs. */
-async function openDemo(extra: string): Promise<Page> {
+async function openDemo(extra: string): Promise<TestPage> {
   const page = await browser.newPage();
   await page.addInitScript(() => {
     const seen: string[] = [];
@@ -66,7 +67,7 @@ async function openDemo(extra: string): Promise<Page> {
   return page;
 }
 
-const clientState = (page: Page) => page.evaluate(() => (window as unknown as { voiceClient?: { state: string } }).voiceClient?.state);
+const clientState = (page: TestPage) => page.evaluate(() => (window as unknown as { voiceClient?: { state: string } }).voiceClient?.state);
 
 test(`the built demo under "${CSP}" connects with ?worklets=self`, async () => {
   const page = await openDemo('&worklets=self');
@@ -84,7 +85,7 @@ test(`control: the built demo under "${CSP}" without ?worklets=self fails with W
   const page = await openDemo('');
   try {
     await expect.poll(() => clientState(page), { timeout: 15_000 }).toBe('error');
-    await expect(page.locator('body')).toContainText('WORKLET_LOAD_FAILED');
+    await expect.poll(() => textOf(page, 'body')).toContain('WORKLET_LOAD_FAILED');
   } finally {
     await page.close();
   }

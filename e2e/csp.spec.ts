@@ -7,7 +7,7 @@
  * `securitypolicyviolation` event nor a console message, hence the second half of the control.)
  */
 
-import { type Browser, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Engine } from '../engines.ts';
 import {
   launchBrowser,
@@ -19,10 +19,11 @@ import {
   startVoiceServer,
   type VoiceServerProcess,
 } from './package-smoke-fixture.ts';
+import type { TestBrowser } from './test-page.ts';
 
 const CSP = "script-src 'self'; worker-src 'self'";
 
-let browser: Browser;
+let browser: TestBrowser;
 let voice: VoiceServerProcess;
 let site: StaticServer;
 let openSite: StaticServer;

@@ -4,18 +4,16 @@
  * real WAV through PulseAudio (a null sink's monitor as the microphone). Chromium's real path is its file-backed
  * fake device, which capture.spec.ts already measures. WebKit: its mock capture device, through WebDriver.
  */
-import type { Page } from '@playwright/test';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { freePortSync } from '../engines.ts';
 import { connectCall, disconnectCall } from './call.ts';
 import { fixturePath, TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test } from './fixtures.ts';
 import { startPulseAudio } from './pulse.ts';
 import { readRecording } from './recordings.ts';
 import { activeSpan, dominantFrequency, findHoles, rms, toDb } from './signals.ts';
-import { openWebKit } from './webdriver.ts';
+import type { TestPage } from './test-page.ts';
 
-async function measureCall(page: Page, recordDir: string, seconds: number, during?: () => void) {
+async function measureCall(page: TestPage, recordDir: string, seconds: number, during?: () => void) {
   const wait = async () => {
     during?.();
     await page.waitForTimeout(seconds * 1000);
@@ -86,60 +84,42 @@ test('Firefox real capture path: the 1 kHz WAV played into a PulseAudio null sin
   }
 });
 
-test("WebKit's mock microphone (a hum at −23 dBFS RMS, louder bursts once a second) arrives at the server: the hum within 1.5 dB, a burst every second", async ({
+test("WebKit's mock microphone (a 150 Hz hum at −23 dBFS RMS, louder bursts once a second) arrives at the server: the hum at 150 Hz ±1%, within 1.5 dB, a burst every second", async ({
   engine,
   startServer,
-  baseURL,
+  openPage,
 }, testInfo) => {
-  test.skip(engine !== 'webkit', "WebKit's own mock capture device (WebDriver, no Playwright)");
+  test.skip(engine !== 'webkit', "WebKit's own mock capture device");
   const server = await startServer();
-  const page = await openWebKit(freePortSync());
-  try {
-    await page.goto(`${baseURL}/?debug=1&processing=off`);
-    const options = JSON.stringify({
-      baseUrl: server.url,
-      wsUrl: server.wsUrl,
-      apiKey: server.devApiKey,
-      echoCancellation: false,
-      noiseSuppression: false,
-      autoGainControl: false,
-    });
-    const result = await page.evaluate<{ sessionId?: string; __error?: string }>(`
-      while (!window.demoReady) await new Promise((r) => setTimeout(r, 50));
-      const client = new window.SavantsVoice.VoiceClient(${options});
-      await client.connect();
-      await new Promise((r) => setTimeout(r, 3000));
-      await client.disconnect();
-      return { sessionId: client.sessionId };`);
-    expect(result.__error).toBeUndefined();
-    const { wav } = await readRecording(testInfo.outputPath('recordings'), result.sessionId!);
-    // The hum alone: 100 ms windows between the bursts (a burst is −9 dBFS, the hum −23 dBFS).
-    const window_ = WIRE_SAMPLE_RATE / 10;
-    const hum: number[] = [];
-    const bursts: number[] = [];
-    for (let start = WIRE_SAMPLE_RATE / 2; start + window_ <= wav.samples.length; start += window_) {
-      const db = toDb(rms(wav.samples, start, start + window_));
-      if (db > -26 && db < -20) hum.push(start);
-      if (db > -16) bursts.push(start);
-    }
-    expect(hum.length).toBeGreaterThan(5);
-    // Upward zero crossings, interpolated: 100 ms holds 15 periods, too short for the FFT of dominantFrequency().
-    const ups: number[] = [];
-    for (let n = hum[0]! + 1; n < hum[0]! + window_; n++) {
-      const a = wav.samples[n - 1]!;
-      const b = wav.samples[n]!;
-      if (a < 0 && b >= 0) ups.push(n - 1 + a / (a - b));
-    }
-    const frequency = ((ups.length - 1) * WIRE_SAMPLE_RATE) / (ups[ups.length - 1]! - ups[0]!);
-    const levelDb = toDb(rms(wav.samples, hum[0]!, hum[0]! + window_));
-    console.log(
-      `webkit mock mic: hum windows cross zero upwards ${frequency.toFixed(1)} times a second, ${levelDb.toFixed(2)} dBFS RMS; ${hum.length} hum-only and ${bursts.length} burst windows (100 ms) of ${(wav.samples.length / WIRE_SAMPLE_RATE).toFixed(2)} s`,
-    );
-    // Not asserted: the zero-crossing rate of the hum windows (logged) is not 150 Hz, so the hum is not the pure
-    // 150 Hz tone shared/notes/cross-browser.md describes; to be measured with a spectrum before it is claimed.
-    expect(bursts.length).toBeGreaterThanOrEqual(2);
-    expect(Math.abs(levelDb - toDb(0.1 / Math.SQRT2))).toBeLessThanOrEqual(1.5);
-  } finally {
-    await page.close();
+  const page = await openPage();
+  expect((await connectCall(page, server)).errorCode).toBeUndefined();
+  await page.waitForTimeout(3000);
+  await disconnectCall(page);
+  const sessionId = await page.evaluate(() => window.voiceClient?.sessionId);
+  const { wav } = await readRecording(testInfo.outputPath('recordings'), sessionId!);
+  // The hum alone: 100 ms windows between the bursts (a burst is −9 dBFS, the hum −23 dBFS).
+  const window_ = WIRE_SAMPLE_RATE / 10;
+  const hum: number[] = [];
+  const bursts: number[] = [];
+  for (let start = WIRE_SAMPLE_RATE / 2; start + window_ <= wav.samples.length; start += window_) {
+    const db = toDb(rms(wav.samples, start, start + window_));
+    if (db > -26 && db < -20) hum.push(start);
+    if (db > -16) bursts.push(start);
   }
+  expect(hum.length).toBeGreaterThan(5);
+  const levelDb = toDb(rms(wav.samples, hum[0]!, hum[0]! + window_));
+  // The hum's spectrum over the longest stretch between two bursts (an FFT frame needs 512 ms).
+  let run = { start: 0, end: 0 };
+  for (let i = 0, first = 0; i < hum.length; i++) {
+    if (i > 0 && hum[i]! !== hum[i - 1]! + window_) first = i;
+    if (hum[i]! + window_ - hum[first]! > run.end - run.start) run = { start: hum[first]!, end: hum[i]! + window_ };
+  }
+  const humHz = dominantFrequency(wav.samples, WIRE_SAMPLE_RATE, run.start, run.end);
+  console.log(
+    `webkit mock mic: hum ${humHz.toFixed(2)} Hz (error ${(((humHz - 150) / 150) * 100).toFixed(2)}%) over ${((run.end - run.start) / WIRE_SAMPLE_RATE).toFixed(2)} s between bursts, ` +
+      `${levelDb.toFixed(2)} dBFS RMS (made at ${toDb(0.1 / Math.SQRT2).toFixed(2)}); ${hum.length} hum-only and ${bursts.length} burst windows (100 ms) of ${(wav.samples.length / WIRE_SAMPLE_RATE).toFixed(2)} s`,
+  );
+  expect(Math.abs(humHz - 150)).toBeLessThanOrEqual(1.5);
+  expect(bursts.length).toBeGreaterThanOrEqual(2);
+  expect(Math.abs(levelDb - toDb(0.1 / Math.SQRT2))).toBeLessThanOrEqual(1.5);
 });

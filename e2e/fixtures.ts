@@ -1,12 +1,13 @@
 /**
  * Playwright fixtures: a reference server per test (in this process, on a free port, recording to the test's
  * output dir) and pages in their own browser, of the project's engine (playwright.config.ts), with a microphone
- * playing a chosen WAV fixture: Chromium's file-backed fake device, or in Firefox a getUserMedia shim
- * (e2e/mic-shim.ts; tests that use it say so in their names through WAV_MIC).
+ * playing a chosen WAV fixture: Chromium's file-backed fake device, or in Firefox and WebKit a getUserMedia shim
+ * (e2e/mic-shim.ts; tests that use it say so in their names through WAV_MIC). WebKit's pages are WebDriver pages
+ * (e2e/webkit-page.ts) with the same TestPage methods, in one browser session per worker.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, test as base, chromium, firefox, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base, chromium, firefox } from '@playwright/test';
 import { createVoiceServer, silentLogger, type VoiceServer, type VoiceServerOptions } from '@savants/voice-server';
 import {
   CHROMIUM_ARGS,
@@ -17,18 +18,27 @@ import {
   FIREFOX_PREFS,
   fakeMicArgs,
   firefoxPulsePrefs,
+  webkitArgs,
 } from '../engines.ts';
 import { FIXTURE_DIR, type FixtureName, fixturePath } from './fixture-files.ts';
-import { installWavMicrophone } from './mic-shim.ts';
+import { installRefusedMicrophone, installWavMicrophone } from './mic-shim.ts';
 import { type StaticServer, serveStatic } from './package-smoke-fixture.ts';
 import { installProbe } from './page-probe.ts';
 import { PULSE_MIC_MONITOR } from './pulse.ts';
+import type { TestPage } from './test-page.ts';
+import { closeWebKit, openWebKitPage } from './webkit-page.ts';
 
 /** Appended to the name of every test whose microphone plays a WAV fixture: says how each engine gets it. */
-export const WAV_MIC = ' [WAV mic: Chromium fake device; Firefox getUserMedia shim]';
+export const WAV_MIC = ' [WAV mic: Chromium fake device; Firefox and WebKit getUserMedia shim]';
+
+/**
+ * Appended to the name of tests whose microphone is refused: WebKitWebDriver cannot deny a permission (MiniBrowser
+ * under automation grants them all), so there a getUserMedia shim refuses (mic-shim.ts).
+ */
+export const REFUSED_MIC = ' [refused by: Chromium and Firefox permission; WebKit getUserMedia shim]';
 
 export interface PageOptions {
-  /** The fixture the microphone plays; none: the engine's own fake microphone (Chromium beeps, Firefox 1 kHz). */
+  /** The fixture the microphone plays; none: the engine's own fake microphone (Chromium beeps, Firefox 1 kHz, WebKit a hum). */
   mic?: FixtureName;
   /** Play the fixture in a loop (default: once, then its trailing silence repeats). */
   loop?: boolean;
@@ -44,7 +54,7 @@ export interface PageOptions {
 
 interface Fixtures {
   startServer(options?: VoiceServerOptions): Promise<VoiceServer>;
-  openPage(options?: PageOptions): Promise<Page>;
+  openPage(options?: PageOptions): Promise<TestPage>;
 }
 
 interface WorkerFixtures {
@@ -60,6 +70,8 @@ interface WorkerFixtures {
   sharedFirefox: () => Promise<Browser>;
   /** Serves the WAV fixtures with CORS, for the getUserMedia shim. */
   fixtureServer: StaticServer;
+  /** Ends the worker's WebKit (Xvfb, driver, session) when the worker ends; nothing otherwise. */
+  webkitTeardown: undefined;
 }
 
 async function launch(
@@ -136,24 +148,40 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     });
     for (const server of servers) await server.close();
   },
+  webkitTeardown: [
+    async ({ engine }, use) => {
+      await use(undefined);
+      if (engine === 'webkit') await closeWebKit();
+    },
+    { scope: 'worker', auto: true },
+  ],
   openPage: async ({ engine, fixtureServer, sharedFirefox }, use, testInfo) => {
     const browsers: Browser[] = [];
     const contexts: BrowserContext[] = [];
+    const pages: TestPage[] = [];
     await use(async (options = {}) => {
-      let browser: Browser;
-      if (usesDefaultFirefox(engine, options)) browser = await sharedFirefox();
-      else {
-        browser = await launch(engine, options);
-        browsers.push(browser);
+      const baseURL = testInfo.project.use.baseURL;
+      let page: TestPage;
+      if (engine === 'webkit') {
+        page = await openWebKitPage({ baseURL, args: webkitArgs({ autoplay: options.autoplay ?? true }) });
+      } else {
+        let browser: Browser;
+        if (usesDefaultFirefox(engine, options)) browser = await sharedFirefox();
+        else {
+          browser = await launch(engine, options);
+          browsers.push(browser);
+        }
+        const context = await browser.newContext({ baseURL });
+        contexts.push(context);
+        page = await context.newPage();
       }
-      const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-      contexts.push(context);
+      pages.push(page);
       if (engine !== 'chromium' && options.mic && options.grantMicrophone !== false && !options.pulseServer) {
         const wavUrl = `${fixtureServer.url}/${path.basename(fixturePath(options.mic))}`;
-        await context.addInitScript(installWavMicrophone, { wavUrl, loop: options.loop ?? false });
+        await page.addInitScript(installWavMicrophone, { wavUrl, loop: options.loop ?? false });
       }
-      await context.addInitScript(installProbe);
-      const page = await context.newPage();
+      if (engine === 'webkit' && options.grantMicrophone === false) await page.addInitScript(installRefusedMicrophone);
+      await page.addInitScript(installProbe);
       page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
       page.on('console', (message) => {
         if (message.type() === 'error') console.log(`[page console] ${message.text()}`);
@@ -162,6 +190,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       await page.waitForFunction(() => window.demoReady === true);
       return page;
     });
+    for (const page of pages) await page.close();
     for (const context of contexts) await context.close();
     for (const browser of browsers) await browser.close();
   },

@@ -43,3 +43,15 @@ export function installWavMicrophone(options: WavMicOptions): void {
     return destination.stream;
   };
 }
+
+/**
+ * WebKit only: a getUserMedia that refuses, as WebKit does when the user says no (NotAllowedError). WebKitWebDriver
+ * has no command to deny a permission and MiniBrowser under automation grants every request, so the refusal is
+ * injected; the test says so in its name (REFUSED_MIC in fixtures.ts). Runs in the page (serialised).
+ */
+export function installRefusedMicrophone(): void {
+  if (typeof window === 'undefined' || typeof MediaDevices === 'undefined') return;
+  MediaDevices.prototype.getUserMedia = async () => {
+    throw new DOMException('The request is not allowed by the user agent or the platform in the current context.', 'NotAllowedError');
+  };
+}

@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, firefox } from '@playwright/test';
+import { chromium, firefox } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, type Engine, FIREFOX_PATH, FIREFOX_PREFS, fakeMicArgs } from '../engines.ts';
+import type { TestBrowser } from './test-page.ts';
+import { webkitBrowser } from './webkit-page.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sdkDir = path.join(repoRoot, 'packages/sdk');
@@ -146,18 +148,22 @@ export async function startVoiceServer(): Promise<VoiceServerProcess> {
   };
 }
 
-/** The project's engine with its fake microphone (Chromium's beeps, Firefox's 1 kHz) and autoplay allowed: connect() needs a mic. */
-export function launchBrowser(engine: Engine): Promise<Browser> {
+/**
+ * The project's engine with its fake microphone (Chromium's beeps, Firefox's 1 kHz, WebKit's mock hum) and autoplay
+ * allowed: connect() needs a mic. WebKit's pages are WebDriver pages in the worker's one session (webkit-page.ts).
+ */
+export async function launchBrowser(engine: Engine): Promise<TestBrowser> {
+  if (engine === 'webkit') return webkitBrowser();
   if (engine === 'firefox')
     return firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX_PATH, firefoxUserPrefs: FIREFOX_PREFS } as Parameters<
       typeof firefox.launch
     >[0]);
   if (engine === 'chromium') return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeMicArgs()] });
-  throw new Error(`no Playwright launcher for ${engine}`);
+  throw new Error(`no launcher for ${engine}`);
 }
 
 /** Opens `url` and waits for the smoke script's result. */
-export async function smokeIn(browser: Browser, url: string): Promise<SmokeResult> {
+export async function smokeIn(browser: TestBrowser, url: string): Promise<SmokeResult> {
   const page = await browser.newPage();
   const console: string[] = [];
   page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));

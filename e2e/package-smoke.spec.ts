@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { build } from 'vite';
 import type { Engine } from '../engines.ts';
 import {
@@ -25,8 +25,9 @@ import {
   startVoiceServer,
   type VoiceServerProcess,
 } from './package-smoke-fixture.ts';
+import type { TestBrowser } from './test-page.ts';
 
-let browser: Browser;
+let browser: TestBrowser;
 let voice: VoiceServerProcess;
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
@@ -134,6 +135,10 @@ async function builtApp(): Promise<{ dist: string; reused: boolean; cleanup(): v
 test("the packed tarball installs into a fresh Vite app, type-checks, builds and connects in the project's engine", async () => {
   // Pack, a real install from the registry (empty caches: every package downloaded), tsc, a Vite build and a call:
   // 1.7 to 2.2 min on a 2-core machine at load 20 with empty caches (scripts/test-empty-caches.sh).
+  test.skip(
+    test.info().project.name === 'webkit',
+    "install, tsc and build do not depend on the engine (Chromium runs them); WebKit's ESM/IIFE builds: demo-builds.spec.ts",
+  );
   test.setTimeout(300_000);
   const started = Date.now();
   const app = await builtApp();

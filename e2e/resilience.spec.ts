@@ -2,11 +2,11 @@
  * The call survives the server going away, fails cleanly on bad credentials and a refused microphone, and leaks
  * nothing over many calls. Live objects are counted by the page probe (e2e/page-probe.ts) and the server's stats.
  */
-import type { Page } from '@playwright/test';
 import { connectCall, disconnectCall, events } from './call.ts';
-import { expect, test, WAV_MIC } from './fixtures.ts';
+import { expect, REFUSED_MIC, test, WAV_MIC } from './fixtures.ts';
+import type { TestPage } from './test-page.ts';
 
-async function counts(page: Page) {
+async function counts(page: TestPage) {
   return page.evaluate(() => window.__probe.counts());
 }
 
@@ -17,7 +17,7 @@ async function counts(page: Page) {
  * output level it reported.
  */
 async function flowOver(
-  page: Page,
+  page: TestPage,
   seconds: number,
 ): Promise<{ sentBytes: number; receivedBytes: number; outputDb: number; audioSeconds: number; wallSeconds: number }> {
   return page.evaluate(async (seconds) => {
@@ -95,7 +95,7 @@ test(`a wrong API key fails with AUTHENTICATION_FAILED and no retry loop${WAV_MI
   expect(await page.evaluate(() => window.voiceClient!.state)).toBe('error');
 });
 
-test('a refused microphone fails with MIC_PERMISSION_DENIED and releases the rest', async ({ startServer, openPage }) => {
+test(`a refused microphone fails with MIC_PERMISSION_DENIED and releases the rest${REFUSED_MIC}`, async ({ startServer, openPage }) => {
   const server = await startServer();
   const page = await openPage({ mic: 'tone440', grantMicrophone: false });
   const { errorCode } = await connectCall(page, server);
