@@ -156,7 +156,9 @@ export class VoiceClient extends TypedEventTarget<VoiceClientEvents> {
    */
   connect(options: ConnectOptions = {}): Promise<void> {
     const current = this.#call;
-    if (current instanceof Promise) return current.then((call) => call.whenConnected());
+    // Still importing: decided once the call is made, in order with the other requests (a disconnect() in between
+    // hangs that call up first, so this one starts a new call instead of joining the ending one).
+    if (current instanceof Promise) return current.then(() => this.connect(options));
     if (current && !current.ended) return current.whenConnected();
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new VoiceError('ABORTED', 'The signal passed to connect() was already aborted'));
