@@ -19,13 +19,10 @@ const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
 /**
- * The engine steps `npm test` runs: every Chromium tier, and Firefox's browser tier. The other engine steps are not
- * green yet (README, Browser support: WebKit's browser tier has 5 failing tests, Firefox's and WebKit's e2e tiers
- * are partly ported), so they run with `pnpm run test:engines` (`--engines firefox,webkit`) until they are.
+ * The engine steps `npm test` runs: every Chromium tier, and Firefox's browser tier. The other engine steps
+ * (Firefox e2e, WebKit browser and e2e) run with `pnpm run test:engines` (`--engines firefox,webkit`) until a whole
+ * run of each is green inside its time limit (README, Browser support: where each stands, and what still fails).
  */
-// TODO(issue 9): add 'e2e-firefox' and 'browser-webkit' once a whole-step run of each is green inside the time limit
-// (every Firefox e2e test and the 5 former WebKit browser failures pass on their own), and 'e2e-webkit' once its
-// specs are ported (branch i9w).
 const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox']);
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
 const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
