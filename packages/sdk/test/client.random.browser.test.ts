@@ -22,6 +22,7 @@ import { expect, inject, it } from 'vitest';
 import { VoiceClient } from '../src/client.ts';
 import type { VoiceClientState } from '../src/index.ts';
 import type { Clock, TimerHandle } from '../src/options.ts';
+import { seededRandom } from './support/signal.ts';
 
 const { wsUrl, controlUrl, sequences, seed } = inject('lifecycleServer');
 
@@ -92,18 +93,6 @@ function alive(): string[] {
 }
 
 // ─── Sequences ──────────────────────────────────────────────────────────────────────────────────────────────
-
-/** mulberry32: small, seedable, good enough to pick operations. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Op =
   | { op: 'connect' | 'disconnect' | 'interrupt' | 'mute' | 'unmute' }
@@ -292,7 +281,7 @@ it(`${sequences} random call sequences keep every lifecycle invariant (seed ${se
   const started = performance.now();
   for (let i = 0; i < sequences; i++) {
     const sequenceSeed = seed + i;
-    const ops = makeSequence(random(sequenceSeed), inputs, outputs);
+    const ops = makeSequence(seededRandom(sequenceSeed), inputs, outputs);
     const violations = await runSequence(ops);
     if (violations.length > 0) {
       const report = `SEED=${sequenceSeed} SEQUENCES=1: ${JSON.stringify(ops)}\n  ${violations.join('\n  ')}`;
