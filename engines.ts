@@ -11,7 +11,7 @@
  *   MINIBROWSER_PATH override the binaries.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
 export type Engine = 'chromium' | 'firefox' | 'webkit';
@@ -181,16 +181,23 @@ export async function startXvfb(): Promise<EngineProcess & { display: string }> 
  * WebKitWebDriver on `port`, in its own process group: MiniBrowser and WebKit's helper processes inherit its pipes,
  * and after a WebProcess crash they keep them open, so only killing the group ends them all.
  */
-export async function startWebKitDriver(port: number, display: string): Promise<EngineProcess & { url: string }> {
+export async function startWebKitDriver(
+  port: number,
+  display: string,
+  { log, compositing = true }: { log?: string; compositing?: boolean } = {},
+): Promise<EngineProcess & { url: string }> {
   // Never PulseAudio for WebKit: with PULSE_SERVER set its audio clock ran 1.2× fast, with sidebands.
   const { PULSE_SERVER: _pulse, ...env } = process.env;
+  const out = log === undefined ? 'ignore' : openSync(log, 'a');
   const child = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`, '--host=127.0.0.1'], {
     detached: true,
-    stdio: 'ignore',
-    // No accelerated compositing: on Xvfb it is GL in software, and the WebProcess used 9 s of CPU per 8 s of a
-    // call with it, 5 s without (measured on the 2-core machine at load 15). Rendering only; audio is untouched.
-    env: { ...env, DISPLAY: display, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    stdio: ['ignore', out, out],
+    // compositing: false turns accelerated compositing off: on Xvfb it is GL in software, and the WebProcess used
+    // 9 s of CPU per 8 s of a call with it, 5 s without (e2e, 2-core machine at load 15). Not for vitest's browser
+    // tier: without compositing its tester page closes before the first test (every file, every run, WebKitGTK 2.50).
+    env: { ...env, DISPLAY: display, ...(compositing ? {} : { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }) },
   });
+  if (typeof out === 'number') closeSync(out);
   child.unref();
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;

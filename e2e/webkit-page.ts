@@ -50,7 +50,7 @@ class WebKitEngine {
   async #start(): Promise<string> {
     if (this.#driver) return this.#driver.url;
     this.#xvfb = await startXvfb();
-    this.#driver = await startWebKitDriver(freePortSync(), this.#xvfb.display);
+    this.#driver = await startWebKitDriver(freePortSync(), this.#xvfb.display, { compositing: false });
     return this.#driver.url;
   }
 

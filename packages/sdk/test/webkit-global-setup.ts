@@ -7,7 +7,7 @@ import { startWebKitDriver, startXvfb } from '../../../engines.ts';
 
 export default async function setup(): Promise<void> {
   const xvfb = await startXvfb();
-  const driver = await startWebKitDriver(Number(process.env.WEBKIT_DRIVER_PORT), xvfb.display);
+  const driver = await startWebKitDriver(Number(process.env.WEBKIT_DRIVER_PORT), xvfb.display, { log: process.env.WEBKIT_DRIVER_LOG });
   process.once('exit', () => {
     driver.kill();
     xvfb.kill();
