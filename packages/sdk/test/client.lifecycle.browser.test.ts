@@ -104,6 +104,21 @@ describe('disconnect() while connecting', () => {
   });
 });
 
+describe('event order', () => {
+  it('connected comes before the agent speaks, even when the agent is heard before the microphone opens', async () => {
+    // Timing injection: the tone agent talks from the confirmation on, and the microphone opens 1.5 s later (WebKit
+    // at load 13 delivered its first frame after the agent's first words, and agentspeakingstart came first).
+    slowMicrophone(1500);
+    const made = makeTestClient('tone', ['connected', 'agentspeakingstart'], {});
+    clients.push(made.client);
+    await made.client.connect();
+    await sleep(300);
+    expect(made.events.map((e) => e.type).slice(0, 2)).toEqual(['connected', 'agentspeakingstart']);
+    // Its play position says when it was heard: before `connected`, at the start of the agent's audio.
+    expect((made.events[1]!.detail as { playedSamples: number }).playedSamples).toBeLessThan(16_000);
+  });
+});
+
 describe('devices', () => {
   it('a microphone chosen while idle that is gone at connect time falls back to the default, with devicechange', async () => {
     const { client, events } = makeClient();

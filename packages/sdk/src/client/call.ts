@@ -80,6 +80,11 @@ export class Call {
   #audioReady = false;
   #firstFrame: () => void = () => {};
   #turnStart = 0;
+  /**
+   * The agent's speaking events that came before `connected` (its audio can start before the microphone's first
+   * frame: WebKit at load 13), dispatched right after it: an app sees `connected` first.
+   */
+  #earlyAgentEvents: (() => void)[] = [];
   framesCaptured = 0;
   inputLevel: Level | undefined;
   outputLevel: Level | undefined;
@@ -142,6 +147,7 @@ export class Call {
     this.#audioReady = true;
     this.#syncState();
     this.#emit('connected', { sessionId: this.#socket.sessionId });
+    for (const dispatch of this.#earlyAgentEvents.splice(0)) dispatch();
   }
 
   /**
@@ -286,7 +292,9 @@ export class Call {
     },
     onAgentSpeaking: (speaking, playedSamples) => {
       if (speaking) this.#turnStart = playedSamples;
-      this.#emit(speaking ? 'agentspeakingstart' : 'agentspeakingend', { playedSamples });
+      const dispatch = () => this.#emit(speaking ? 'agentspeakingstart' : 'agentspeakingend', { playedSamples });
+      if (this.#audioReady) dispatch();
+      else this.#earlyAgentEvents.push(dispatch);
     },
     onPlaybackStats: (stats) => {
       this.jitterBuffer = stats;
