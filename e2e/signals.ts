@@ -262,3 +262,32 @@ export function bestCorrelation(
   if (step > 1) scan(Math.max(minLag, best.lag - step), Math.min(maxLag, best.lag + step), 1);
   return best;
 }
+
+/**
+ * The share of `b`'s window [bStart, bEnd) that matches `a` piece by piece: each `segment`-sample piece gets its own
+ * best lag within ±`drift` samples of the previous piece's (starting at `lag`), and counts when its coefficient
+ * reaches `threshold`. A time-stretching jitter buffer plays the source faster or slower for a while, which moves
+ * the lag during one utterance: one lag for the whole window would call that a mismatch.
+ */
+export function matchedShare(
+  a: Float32Array,
+  b: Float32Array,
+  bStart: number,
+  bEnd: number,
+  lag: number,
+  { segment, drift, threshold }: { segment: number; drift: number; threshold: number },
+): { share: number; worst: number } {
+  let matched = 0;
+  let pieces = 0;
+  let worst = 1;
+  for (let start = bStart; start + segment <= bEnd; start += segment) {
+    const piece = bestCorrelation(a, b, start, start + segment, lag - drift, lag + drift, 2);
+    pieces++;
+    worst = Math.min(worst, piece.ncc);
+    if (piece.ncc >= threshold) {
+      matched++;
+      lag = piece.lag;
+    }
+  }
+  return { share: pieces ? matched / pieces : 0, worst };
+}
