@@ -20,7 +20,8 @@ export default defineConfig<object, { engine: Engine }>({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/global-setup.ts',
-  outputDir: './test-results/e2e',
+  // check.mjs runs engine steps side by side, each with its own folder: Playwright empties it when a run starts.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? './test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 1,

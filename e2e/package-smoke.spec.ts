@@ -6,7 +6,7 @@
  *  (b) a plain HTML page with `<script src="…/savants-voice.iife.js">` does the same through the `SavantsVoice` global.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -76,18 +76,19 @@ async function builtApp(): Promise<{ dist: string; reused: boolean; cleanup(): v
   const removeTarball = () => rmSync(path.dirname(tarball), { recursive: true, force: true });
   const shared = process.env.E2E_SHARED_DIR;
   const hash = createHash('sha256').update(readFileSync(tarball)).digest('hex').slice(0, 16);
-  const app = shared ? path.join(shared, `smoke-app-${hash}`) : mkdtempSync(path.join(tmpdir(), 'savants-vite-app-'));
-  const done = path.join(app, 'built');
-  if (shared && existsSync(done)) {
+  const sharedApp = shared ? path.join(shared, `smoke-app-${hash}`) : undefined;
+  if (sharedApp && existsSync(sharedApp)) {
     removeTarball();
-    return { dist: path.join(app, 'dist'), reused: true, cleanup: () => {} };
+    return { dist: path.join(sharedApp, 'dist'), reused: true, cleanup: () => {} };
   }
+  // Built in a folder of its own and renamed into the shared place when complete: engine steps run side by side,
+  // and one may build while another looks for the app.
+  const app = mkdtempSync(path.join(shared ?? tmpdir(), 'savants-vite-app-'));
   const cleanup = () => {
     removeTarball();
-    if (!shared) rmSync(app, { recursive: true, force: true });
+    rmSync(app, { recursive: true, force: true });
   };
   try {
-    rmSync(app, { recursive: true, force: true });
     mkdirSync(path.join(app, 'src'), { recursive: true });
     writeFileSync(
       path.join(app, 'package.json'),
@@ -124,12 +125,19 @@ async function builtApp(): Promise<{ dist: string; reused: boolean; cleanup(): v
     // The types as a consumer sees them: the tarball's .d.ts files, zod's and idb-keyval's, none skipped.
     run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
     await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } });
-    writeFileSync(done, `${hash}\n`);
   } catch (error) {
     cleanup();
     throw error;
   }
-  return { dist: path.join(app, 'dist'), reused: false, cleanup };
+  if (!sharedApp) return { dist: path.join(app, 'dist'), reused: false, cleanup };
+  removeTarball();
+  try {
+    renameSync(app, sharedApp);
+  } catch {
+    // Another engine step finished the same app first (same tarball bytes): use that one.
+    rmSync(app, { recursive: true, force: true });
+  }
+  return { dist: path.join(sharedApp, 'dist'), reused: false, cleanup: () => {} };
 }
 
 test("the packed tarball installs into a fresh Vite app, type-checks, builds and connects in the project's engine", async () => {

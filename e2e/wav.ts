@@ -1,7 +1,7 @@
 /**
  * 16-bit mono PCM WAV files: written for the fake microphone, read back from the server's recordings.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 // Leaf modules by path: the global setup runs in Playwright's main process, without the `@savants/source`
 // condition the package names would need (and before the SDK's dist is built).
 import { floatToInt16 } from '../packages/sdk/src/dsp/pcm.ts';
@@ -17,7 +17,10 @@ export interface Pcm {
 export function writeWav(file: string, sampleRate: number, samples: Float32Array): void {
   const data = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) data.writeInt16LE(floatToInt16(samples[i]!), i * 2);
-  writeFileSync(file, Buffer.concat([wavHeader(data.length, sampleRate), data]));
+  // Written aside and renamed: engine steps run side by side (check.mjs), and a browser may be reading the file.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.concat([wavHeader(data.length, sampleRate), data]));
+  renameSync(partial, file);
 }
 
 /** Reads a 16-bit PCM WAV, walking the chunks (the recorder's header is the canonical 44 bytes, others may not be). */

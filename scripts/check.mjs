@@ -6,26 +6,40 @@
 //   node scripts/check.mjs --only unit,e2e some steps
 //   node scripts/check.mjs --skip e2e
 //   node scripts/check.mjs --engines firefox,webkit   only the browser and e2e steps of those engines
+//   node scripts/check.mjs --lanes 1      engine steps one after another (default: LANES at a time)
 // Without --engines, the engine steps are DEFAULT_ENGINE_STEPS (what `npm test` and CI run).
+// The steps that are not an engine's run first, one after another; then the engine steps run LANES at a time, each
+// with its own demo port and Playwright output folder, its output kept in a log and printed when it ends.
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
 // WebKit WebProcess crash (ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts); any retry of another
 // failure counts as a failure, and the summary prints the retries.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
+/** The same crash as MiniBrowser logs it (WebKitWebDriver's output): how the vitest WebKit step tells it apart. */
+const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
 /**
  * The engine steps `npm test` runs: every Chromium tier, and Firefox's browser tier. The other engine steps
  * (Firefox e2e, WebKit browser and e2e) run with `pnpm run test:engines` (`--engines firefox,webkit`) until a whole
  * run of each is green inside its time limit (README, Browser support: where each stands, and what still fails).
  */
 const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox']);
+/** The order engine steps are started in: the longest first, so the lanes end close together. */
+const ENGINE_STEP_ORDER = ['e2e-webkit', 'e2e-firefox', 'browser-webkit', 'e2e', 'browser-firefox', 'browser'];
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
 const BROWSER_STEP_TIMEOUT_MS = 8 * 60_000;
+/**
+ * Engine steps run at once. Most of a browser step's time is audio played in real time, not CPU, so on a 2-core
+ * machine two at a time take about half the wall time of one after another (README, Tests, has the figures).
+ */
+const LANES = 2;
+/** Each lane's demo server port (Playwright's webServer): lanes must not share one. */
+const LANE_DEMO_PORT = 5190;
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const reports = path.join(root, 'test-results', 'reports');
@@ -61,7 +75,10 @@ const steps = [
   ...ENGINES.map((engine) => {
     const project = engine === 'chromium' ? 'browser' : `browser-${engine}`;
     const r = vitestReport(project);
-    return { name: project, engine, cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', project, ...r.args], report: r };
+    const step = { name: project, engine, cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', project, ...r.args], report: r };
+    // Vitest cannot see the WebDriver session die: a crash shows as "Browser connection was closed". The driver's
+    // log says which it was (ENGINE_CRASH_LOG), and only that reruns the step.
+    return engine === 'webkit' ? { ...step, crashLog: path.join(reports, 'webkit-driver.log') } : step;
   }),
   { name: 'build', cmd: ['pnpm', '--filter', '@savants/voice', 'run', 'build'] },
   { name: 'package', cmd: ['node', 'scripts/check-package.mjs'] },
@@ -84,6 +101,7 @@ const listArg = (flag) => {
   const i = argv.indexOf(flag);
   return i >= 0 ? new Set(argv[i + 1].split(',')) : null;
 };
+const lanes = Number(listArg('--lanes')?.values().next().value ?? LANES);
 const only = listArg('--only');
 const skip = listArg('--skip') ?? new Set();
 const engines = listArg('--engines');
@@ -154,14 +172,16 @@ function processGroupsUnder(pid) {
  * direct child (pnpm) left the runner and its browser running the remaining tests, competing with the next steps
  * for the CPU.
  */
-function runStep(step) {
+function runStep(step, env, log) {
   return new Promise((resolve) => {
+    const out = log === undefined ? 'inherit' : openSync(log, 'w');
     const child = spawn(step.cmd[0], step.cmd.slice(1), {
       cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ...step.env },
+      stdio: log === undefined ? 'inherit' : ['ignore', out, out],
+      env: { ...process.env, ...step.env, ...env },
       detached: true,
     });
+    if (typeof out === 'number') closeSync(out);
     let timedOut = false;
     const killAll = () => {
       for (const group of processGroupsUnder(child.pid))
@@ -199,17 +219,20 @@ let passed = 0,
 /** Per engine: tests passed / failed / skipped over its browser and e2e steps. */
 const perEngine = Object.fromEntries(ENGINES.map((e) => [e, { passed: 0, failed: 0, skipped: 0, retries: 0 }]));
 const started = Date.now();
-for (const step of steps) {
-  if ((only && !only.has(step.name)) || skip.has(step.name)) continue;
-  if (engines && !(step.engine && engines.has(step.engine))) continue;
-  if (!engines && step.engine && !DEFAULT_ENGINE_STEPS.has(step.name)) continue;
-  console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
-  const t0 = Date.now();
-  const res = await runStep(step);
-  const seconds = (Date.now() - t0) / 1000;
+const readText = (file) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** Adds a finished step's counts to the totals and its row to the table. */
+function record(step, res, seconds, crashRetries = 0) {
   if (res.timedOut) console.log(`${step.name}: stopped after ${BROWSER_STEP_TIMEOUT_MS / 60_000} min (frozen?)`);
   const ok = res.status === 0;
-  const counts = step.report ? countTests(step.report) : null;
+  const reported = step.report ? countTests(step.report) : null;
+  const counts = reported && { ...reported, retries: reported.retries + crashRetries };
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
@@ -237,6 +260,45 @@ for (const step of steps) {
     seconds: seconds.toFixed(1),
   });
 }
+
+const selected = steps.filter(
+  (step) =>
+    !((only && !only.has(step.name)) || skip.has(step.name)) &&
+    !(engines && !(step.engine && engines.has(step.engine))) &&
+    !(!engines && step.engine && !DEFAULT_ENGINE_STEPS.has(step.name)),
+);
+for (const step of selected.filter((s) => !s.engine)) {
+  console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
+  const t0 = Date.now();
+  record(step, await runStep(step), (Date.now() - t0) / 1000);
+}
+
+// The engine steps, longest first, pulled by `lanes` workers: each lane has its own demo port and Playwright
+// output folder (Playwright empties its output folder when it starts).
+const queue = selected.filter((s) => s.engine).sort((a, b) => ENGINE_STEP_ORDER.indexOf(a.name) - ENGINE_STEP_ORDER.indexOf(b.name));
+const logs = path.join(root, 'test-results', 'logs');
+mkdirSync(logs, { recursive: true });
+const lane = async (index) => {
+  const env = { E2E_DEMO_PORT: String(LANE_DEMO_PORT + index), E2E_OUTPUT_DIR: path.join('test-results', `e2e-lane${index}`) };
+  for (let step = queue.shift(); step; step = queue.shift()) {
+    const log = lanes > 1 ? path.join(logs, `${step.name}.log`) : undefined;
+    console.log(`\n=== ${step.name}${lanes > 1 ? ` (lane ${index}, output in ${path.relative(root, log)})` : ''}: ${step.cmd.join(' ')}`);
+    const t0 = Date.now();
+    let res = await runStep(step, { ...env, ...(step.crashLog ? { WEBKIT_DRIVER_LOG: step.crashLog } : {}) }, log);
+    let crashRetries = 0;
+    if (res.status !== 0 && step.crashLog && readText(step.crashLog).includes(ENGINE_CRASH_LOG)) {
+      if (log) console.log(`\n=== ${step.name}: the WebProcess crashed; its output:\n${readText(log)}`);
+      console.log(`\n=== ${step.name}: the WebProcess crashed ('${ENGINE_CRASH_LOG}' in ${step.crashLog}): run again, once`);
+      crashRetries = 1;
+      rmSync(step.crashLog, { force: true });
+      res = await runStep(step, { ...env, WEBKIT_DRIVER_LOG: step.crashLog }, log);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    if (log) console.log(`\n=== ${step.name} ended after ${seconds.toFixed(1)} s; its output:\n${readText(log)}`);
+    record(step, res, seconds, crashRetries);
+  }
+};
+await Promise.all(Array.from({ length: Math.max(1, lanes) }, (_, i) => lane(i)));
 
 console.log('\n=== summary');
 console.table(rows);
