@@ -29,10 +29,12 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
     const guess = played.start - spoken.start;
     const window_ = Math.round(sampleRate * 0.15);
     const match = bestCorrelation(input, output, played.start, played.end, guess - window_, guess + window_, 4);
-    // 50 ms pieces, each within ±5 ms of the previous piece's lag: the jitter buffer may stretch by up to 15 %.
+    // 40 ms pieces, each within ±8 ms of the previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured
+    // on a Firefox echo played 9 % fast (its mock clock runs slow, so the queue grew and was given back): 96 % of the
+    // pieces at ≥ 0.9, median 0.999 (50 ms / ±10 ms: 91 %; 20 ms / ±5 ms lost the lag).
     const pieces = matchedShare(input, output, played.start, played.end, match.lag, {
-      segment: Math.round(sampleRate * 0.05),
-      drift: Math.round(sampleRate * 0.005),
+      segment: Math.round(sampleRate * 0.04),
+      drift: Math.round(sampleRate * 0.008),
       threshold: 0.9,
     });
     return {
@@ -40,7 +42,9 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
       ncc: match.ncc,
       matched: pieces.share,
       worst: pieces.worst,
-      stretchedMs: jitter?.stretchedMs ?? 0,
+      lagMovedMs: (pieces.lagMoved / sampleRate) * 1000,
+      fasterMs: jitter?.shedMs ?? 0,
+      slowerMs: jitter?.stretchedMs ?? 0,
       concealedMs: jitter?.concealedMs ?? 0,
       echoDelayMs: (match.lag / sampleRate) * 1000,
       playedMs: ((played.end - played.start) / sampleRate) * 1000,
@@ -48,12 +52,12 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
     };
   });
   console.log(
-    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 50 ms pieces (worst piece ${result.worst.toFixed(3)}); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; jitter buffer stretched ${result.stretchedMs} ms, concealed ${result.concealedMs} ms in the call`,
+    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms`,
   );
   expect(result.holes).toBe(0);
   expect(result.playedMs).toBeGreaterThan(result.spokenMs * 0.9);
-  // Played back at one lag throughout when nothing was late (a stretch moves the lag: then piece by piece).
-  if (result.stretchedMs === 0 && result.concealedMs === 0) expect(result.ncc).toBeGreaterThanOrEqual(0.9);
+  // Played back at one lag throughout when the buffer stretched nothing (a stretch moves the lag: then piece by piece).
+  if (result.fasterMs + result.slowerMs + result.concealedMs === 0) expect(result.ncc).toBeGreaterThanOrEqual(0.9);
   expect(result.matched).toBeGreaterThanOrEqual(0.9);
 });
 

@@ -266,8 +266,8 @@ export function bestCorrelation(
 /**
  * The share of `b`'s window [bStart, bEnd) that matches `a` piece by piece: each `segment`-sample piece gets its own
  * best lag within ±`drift` samples of the previous piece's (starting at `lag`), and counts when its coefficient
- * reaches `threshold`. A time-stretching jitter buffer plays the source faster or slower for a while, which moves
- * the lag during one utterance: one lag for the whole window would call that a mismatch.
+ * reaches `threshold`. A time-stretching jitter buffer plays the source up to 15 % faster or slower for a while,
+ * which moves the lag during one utterance: one lag for the whole window would call that a mismatch.
  */
 export function matchedShare(
   a: Float32Array,
@@ -276,18 +276,17 @@ export function matchedShare(
   bEnd: number,
   lag: number,
   { segment, drift, threshold }: { segment: number; drift: number; threshold: number },
-): { share: number; worst: number } {
+): { share: number; worst: number; lagMoved: number } {
   let matched = 0;
   let pieces = 0;
   let worst = 1;
+  let at = lag;
   for (let start = bStart; start + segment <= bEnd; start += segment) {
-    const piece = bestCorrelation(a, b, start, start + segment, lag - drift, lag + drift, 2);
+    const piece = bestCorrelation(a, b, start, start + segment, at - drift, at + drift, 2);
     pieces++;
     worst = Math.min(worst, piece.ncc);
-    if (piece.ncc >= threshold) {
-      matched++;
-      lag = piece.lag;
-    }
+    if (piece.ncc >= threshold) matched++;
+    at = piece.lag;
   }
-  return { share: pieces ? matched / pieces : 0, worst };
+  return { share: pieces ? matched / pieces : 0, worst, lagMoved: at - lag };
 }
