@@ -208,8 +208,10 @@ describe('VoiceClient', () => {
     const session = client.sessionId;
     const framesBefore = client.stats.framesCaptured;
     await client.setInputDevice(undefined);
-    // 300 ms of the audio clock, not of the wall clock: a busy main thread (WebKit at load 13) saw 3 frames in 200 ms.
-    await audioSleep(0.3);
+    // Frames keep coming from the new microphone: more than 5 within 1 s of the audio clock (WebKit at load 10 gave
+    // 3 in the 0.3 s after the swap: its new capture starts late, and a busy main thread gets the frames late).
+    const swapped = audioClock();
+    while (client.stats.framesCaptured <= framesBefore + 5 && audioClock() - swapped < 1) await sleep(10);
     expect(events.filter((e) => e.type === 'devicechange').map((e) => (e.detail as { reason: string }).reason)).toContain('input');
     expect(client.sessionId).toBe(session);
     expect(client.state).toBe('connected');
