@@ -35,7 +35,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
   readonly #resampler: Resampler;
   readonly #assembler: FrameAssembler;
   readonly #meter: LevelMeter;
-  readonly #voice = new VoiceActivityDetector({ sampleRate: WIRE_RATE });
+  /** At its default rate: 16 kHz, the wire's. */
+  readonly #voice = new VoiceActivityDetector();
   readonly #mono = new Float32Array(SLICE);
   readonly #wire: Float32Array;
   readonly #pool: Uint8Array[] = [];

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { exportModuleConstants, INLINE_CONSTANTS } from './tools/inline-constants.ts';
 import { bundleWorklet, workletInline } from './tools/worklet-inline-plugin.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,14 +80,18 @@ function exportedNames(file: string): string[] {
 export default defineConfig(({ mode }) => {
   if (mode === 'iife') {
     return {
-      plugins: [workletInline(), staticImportsForIife()],
+      plugins: [workletInline(), staticImportsForIife(), exportModuleConstants()],
       build: {
         emptyOutDir: false,
         sourcemap: true,
         minify: true,
         lib: { entry: src('index.ts'), formats: ['iife'], name: 'SavantsVoice', fileName: () => 'savants-voice.iife.js' },
-        // `SavantsVoice` is a plain object: no `Symbol.toStringTag` of 'Module' on it.
-        rolldownOptions: { output: { generatedCode: { symbols: false } } },
+        rolldownOptions: {
+          // Constants written as their values (`tools/inline-constants.ts`): about 75 B less min+gzip.
+          optimization: INLINE_CONSTANTS,
+          // `SavantsVoice` is a plain object: no `Symbol.toStringTag` of 'Module' on it.
+          output: { generatedCode: { symbols: false } },
+        },
       },
     };
   }

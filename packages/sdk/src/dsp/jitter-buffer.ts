@@ -6,6 +6,7 @@
  * that joins them: start delay, underrun and re-entry, flush.
  * @module
  */
+import { CHECK_ARGUMENTS } from './argument-checks.ts';
 import { JITTER_BUFFER_DEFAULTS, JITTER_BUFFER_RATE, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer-options.ts';
 import { JitterRing } from './jitter-ring.ts';
 import { JitterTarget } from './jitter-target.ts';
@@ -81,7 +82,7 @@ export class JitterBuffer {
   constructor(options: Partial<JitterBufferOptions> = {}) {
     this.#options = { ...JITTER_BUFFER_DEFAULTS, ...options };
     const o = this.#options;
-    if (!(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('fadeMs must be in (0, 5]');
+    if (CHECK_ARGUMENTS && !(o.fadeMs > 0 && o.fadeMs <= 5)) throw new RangeError('fadeMs must be in (0, 5]');
     this.#ring = new JitterRing(Math.ceil(o.capacitySeconds * JITTER_BUFFER_RATE));
     this.#target = new JitterTarget(o);
     this.#silence = Math.floor(o.silenceThreshold * INT16_SCALE);

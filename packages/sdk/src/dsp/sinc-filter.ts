@@ -84,7 +84,11 @@ export function designPolyphaseFilter(inputRate: number, outputRate: number): Po
   const taps = Math.floor(2 * MAX_DELAY_SECONDS * inputRate + 1e-9);
   const length = phases * taps;
   if (length > MAX_COEFFICIENTS) {
-    throw new RangeError(`unsupported rate pair ${inputRate} → ${outputRate}: its filter would need ${length} coefficients`);
+    // The limit holds in the worklet too (the context's rate is the browser's choice), with a shorter message there:
+    // the nodes report a processor's error as WORKLET_FAILED without its message (the console shows the short one).
+    throw new RangeError(
+      `unsupported rate pair ${inputRate} → ${outputRate}${CHECK_ARGUMENTS ? `: its filter would need ${length} coefficients` : ''}`,
+    );
   }
   const prototypeRate = phases * inputRate;
   const cutoffHz = Math.min(inputRate, outputRate) / 2 - CUTOFF_BELOW_NYQUIST_HZ;
