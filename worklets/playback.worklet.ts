@@ -24,15 +24,15 @@ import {
   type PlaybackStats,
 } from '../packages/sdk/src/audio/worklet-messages.ts';
 import { JitterBuffer } from '../packages/sdk/src/dsp/jitter-buffer.ts';
-import { JITTER_BUFFER_RATE, zeroJitterStats } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
+import { JITTER_BUFFER_RATE } from '../packages/sdk/src/dsp/jitter-buffer-options.ts';
 import { Resampler } from '../packages/sdk/src/dsp/resampler.ts';
 
 /** 16 kHz samples pulled from the buffer per step: 1 ms. */
 const STEP = 16;
 /** Render quanta are 128 frames today; the FIFO holds more in case a browser asks for longer ones. */
 const FIFO_FRAMES = 4096;
-/** Fastest `level`/`stats` rate: 30 Hz. */
-const MIN_INTERVAL_MS = 1000 / 30;
+/** Fastest `level`/`stats` rate: about 30 Hz (a whole number of ms, shorter in the bundle than 1000 / 30). */
+const MIN_INTERVAL_MS = 34;
 /** The output fade on a flush, applied after the resampler so its 3 ms delay does not lengthen it. */
 const FLUSH_FADE_SECONDS = 0.004;
 /** Time constant of the volume smoothing: fast enough to feel instant, slow enough to make no zipper noise. */
@@ -76,7 +76,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   /** The buffer's play position where the flushed audio ends. */
   #flushEnd = 0;
 
-  readonly #stats: PlaybackStats = zeroJitterStats();
+  /**
+   * Given its fields by the buffer's first `readStats`, in the constructor, in the order every later one writes them
+   * (small integers over small integers: nothing allocated in `process()`); no zeroed template to ship in the module.
+   */
+  readonly #stats = {} as PlaybackStats;
   readonly #statsMessage: StatsEvent = { type: 'stats', stats: this.#stats };
   readonly #speakingMessage: SpeakingEvent = { type: 'speaking', speaking: false, playedSamples: 0 };
   readonly #flushedMessage: FlushedEvent = { type: 'flushed', id: 0, playedSamples: 0, droppedSamples: 0 };
@@ -86,6 +90,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     super(options);
     const o = options?.processorOptions as PlaybackOptions;
     this.#buffer = new JitterBuffer();
+    this.#buffer.readStats(this.#stats);
     this.#resampler = new Resampler(JITTER_BUFFER_RATE, sampleRate);
     this.#resampled = new Float32Array(this.#resampler.maxOutput(STEP));
     const intervalMs = Math.max(MIN_INTERVAL_MS, o.levelIntervalMs);

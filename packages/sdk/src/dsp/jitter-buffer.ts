@@ -2,20 +2,20 @@
  * The playback jitter buffer: agent audio in (Int16 at 16 kHz, in chunks of any size, at any time), a steady
  * Float32 stream out. The pieces, each with one job: `JitterRing` (queue and sample accounting), `JitterTarget`
  * (turns, lateness, the target delay), `PlayoutSpeed` (the speed that keeps the delay at the target),
- * `TimeStretcher` and `Concealment` (playing at that speed, and through gaps). This file is the state machine
- * that joins them: start delay, underrun and re-entry, flush.
+ * `TimeStretcher` and `Concealment` (playing at that speed, and through gaps), `DrySpell` (underruns and
+ * re-entry). This file is the state machine that joins them: start delay, turn ends, flush.
  * @module
  */
 import { CHECK_ARGUMENTS } from './argument-checks.ts';
+import { DrySpell } from './dry-spell.ts';
 import { JITTER_BUFFER_DEFAULTS, JITTER_BUFFER_RATE, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer-options.ts';
 import { JitterRing } from './jitter-ring.ts';
 import { JitterTarget } from './jitter-target.ts';
 import { INT16_SCALE } from './pcm.ts';
 import { PlayoutSpeed } from './playout-speed.ts';
-import { REENTRY, TimeStretcher } from './time-stretcher.ts';
+import { TimeStretcher } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
-
 const IDLE = 0;
 const WAITING = 1;
 const PLAYING = 2;
@@ -29,18 +29,15 @@ type State = typeof IDLE | typeof WAITING | typeof PLAYING | typeof FLUSHING;
  * when the queue has stayed empty for `turnGapMs` (or on {@link flush}). A turn starts playing `target` ms after
  * its first audio arrived (or at once when the source is clearly ahead: queued ≥ target + its largest chunk).
  *
- * **Target.** A high quantile of the stream's own jitter, or the highest of its stalls when stalls repeat (see
- * `JitterTarget`), updated at every arrival, with no ceiling but the conversational budget `maxTargetMs`. A single
- * stall is ridden out and its delay given back.
+ * **Target.** A high quantile of the stream's own lateness, or the highest of its stalls when stalls repeat
+ * (`JitterTarget`), with no ceiling but the conversational budget `maxTargetMs`. A single stall is ridden out.
  *
- * **Speed.** While playing, `PlayoutSpeed` compares the delay (now − the turn's clock of the sample playing) and
- * the least recent queue with the target: beyond it the stretcher plays up to 15 % faster (silence up to 2×) to
- * give the excess back, in speech as well as in pauses; when the queue runs low it plays up to 15 % slower, so a
- * late chunk is ridden out before the queue runs dry. Whole pitch periods are removed or repeated: pitch stays.
+ * **Speed.** `PlayoutSpeed`: up to 15 % faster (silence up to 2×) to give delay beyond the target back, in speech
+ * as in pauses; up to 15 % slower when the queue runs low. Whole pitch periods are removed or repeated (pitch stays).
  *
- * **Underruns.** When the queue runs dry anyway, `Concealment` plays the last pitch period on (15 ms, then a 50 ms
- * fade), and when audio is back (`target`/2 ms of it, or that long after it came) the stretcher cross-fades into
- * it (the turn does not end while it builds up); the delay gained is then given back by playing faster. Every start is a fade-in, every flush a fade-out.
+ * **Underruns.** When the queue runs dry anyway, `Concealment` plays the last pitch period on, fading, until audio
+ * is back and has built up (`DrySpell`); the stretcher cross-fades into it, and the delay gained is given back by
+ * playing faster. Every start is a fade-in, every flush a fade-out.
  *
  * **Speaking.** `speaking` follows sound, not buffer activity: it rises at the first played sample above
  * `silenceThreshold` and falls after `turnGapMs` with none, or at a flush.
@@ -54,28 +51,22 @@ export class JitterBuffer {
   readonly #target: JitterTarget;
   readonly #speed: PlayoutSpeed;
   readonly #stretcher: TimeStretcher;
+  readonly #dry = new DrySpell();
   readonly #fadeSamples: number;
-  readonly #silence: number;
   readonly #turnGapSamples: number;
+  readonly #silence: number;
 
   #state: State = IDLE;
-  #speaking = false;
   /** Play time of output sample 0 of the pull being rendered. Numbers from the start (no boxed fields). */
   #clockMs = 0;
   #startAtMs = 0;
   /** Output samples of silence still owed after a flush. */
   #holdSamples = 0;
-  /** The queue ran dry mid-turn: concealing until audio is back (`#resumeAtMs`) or the turn ends. */
-  #dry = false;
-  #drySamples = 0;
-  /** When to cross-fade back in, in 1/16 ms (an integer: compared in code that runs rarely, so unoptimised). */
-  #resumeAtTicks = 0;
   #flushTail = 0;
+  #speaking = false;
   #speakingSince = 0;
-  #quietSamples = 0;
-  #underruns = 0;
-  /** Output samples concealed in underruns that ended with audio coming back (not at turn ends). */
-  #lateSamples = 0;
+  /** Output samples since the last one above the silence threshold. */
+  #quiet = 0;
   /** Output samples made up (silence or concealment), not played from the source: gaps, start delays, idling. */
   madeUpSamples = 0;
 
@@ -136,23 +127,12 @@ export class JitterBuffer {
    */
   pull(out: Float32Array, length: number, nowMs: number): void {
     this.#clockMs = nowMs;
-    const target = this.#target;
-    const stretcher = this.#stretcher;
-    if (this.#state === PLAYING && !this.#dry && this.#options.timeStretch) {
-      // The delay of the sample playing now against its turn's clock (which follows a sender clock that runs fast:
-      // see JitterTarget), less the target: in samples, integers when the clock is whole ms (as the worklet's is).
-      const media = this.playedSamples - target.turnStartPosition;
-      const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - media;
-      this.#speed.delayExcessSamples = delay - target.targetMs * SAMPLES_PER_MS;
-      this.#speed.update(this.queuedSamples, length, target.targetMs * SAMPLES_PER_MS, target.largestChunk);
-      stretcher.desired = this.#speed.desired;
-    } else {
-      this.#speed.restart();
-      stretcher.desired = 1;
-    }
+    const steady = this.#state === PLAYING && !this.#dry.active && this.#options.timeStretch;
+    this.#speed.steer(steady, this.#target, this.playedSamples, this.queuedSamples, length, nowMs);
+    this.#stretcher.desired = this.#speed.desired;
     for (let i = 0; i < length; i++) {
       this.#render(out, i);
-      if (this.#speaking && ++this.#quietSamples >= this.#turnGapSamples) this.#stopSpeaking();
+      if (this.#speaking && ++this.#quiet >= this.#turnGapSamples) this.#stopSpeaking();
     }
   }
 
@@ -165,22 +145,18 @@ export class JitterBuffer {
     const ring = this.#ring;
     const stretcher = this.#stretcher;
     let dropped: number;
-    if ((this.#state === PLAYING && !this.#dry) || this.#state === FLUSHING) {
-      const pending = stretcher.pending;
-      const tail = Math.min(this.#fadeSamples, pending + ring.queued);
+    let tail = 0;
+    if ((this.#state === PLAYING && !this.#dry.active) || this.#state === FLUSHING) {
+      tail = Math.min(this.#fadeSamples, stretcher.pending + ring.queued);
       const cut = stretcher.truncate(tail);
       ring.unplay(cut);
       dropped = cut + ring.truncate(Math.max(0, tail - stretcher.pending));
-      this.#flushTail = tail;
-      this.#state = tail > 0 ? FLUSHING : IDLE;
-      if (tail === 0) stretcher.mute();
-    } else {
-      dropped = ring.truncate(0);
-      this.#state = IDLE;
-      stretcher.mute();
-    }
-    if (this.#speaking) this.#stopSpeaking();
-    this.#dry = false;
+    } else dropped = ring.truncate(0);
+    this.#flushTail = tail;
+    this.#state = tail > 0 ? FLUSHING : IDLE;
+    if (tail === 0) stretcher.mute();
+    this.#stopSpeaking();
+    this.#dry.active = false;
     this.#target.closeTurn();
     return dropped;
   }
@@ -190,19 +166,19 @@ export class JitterBuffer {
    * every figure is a small integer, which is why the ms figures are whole ms (rounded down).
    */
   readStats(into: JitterBufferStats): void {
-    const ring = this.#ring;
-    const stretcher = this.#stretcher;
     into.queuedMs = this.queuedSamples >> 4; // 16 samples a ms
     into.targetMs = this.#target.targetMs;
-    into.underruns = this.#underruns;
-    into.lateMs = this.#lateSamples >> 4;
     into.playedSamples = this.playedSamples;
+    const ring = this.#ring;
+    const stretcher = this.#stretcher;
     into.receivedSamples = ring.received;
     into.flushedSamples = ring.flushed;
     into.overflowSamples = ring.overflow;
     into.shedMs = stretcher.fasterSamples >> 4;
     into.stretchedMs = stretcher.slowerSamples >> 4;
     into.concealedMs = stretcher.concealedSamples >> 4;
+    into.underruns = this.#dry.underruns;
+    into.lateMs = this.#dry.lateSamples >> 4;
   }
 
   /** Turn and state bookkeeping for `length` samples arriving at the target's `arrivalMs`. */
@@ -216,31 +192,20 @@ export class JitterBuffer {
     } else if (this.#state === FLUSHING && target.turnMedia === length) {
       // The first audio of the next reply, during a flush's fade: it plays after the fade, on its own turn's clock.
       this.#startAtMs = arrivalMs + target.targetMs;
-    } else if (this.#dry && this.#resumeAtTicks < 0) {
-      // Audio is back mid-turn: conceal on until half the target has built up (or that long has passed).
-      this.#resumeAtTicks = Math.round(arrivalMs * SAMPLES_PER_MS) + target.targetMs * (SAMPLES_PER_MS / 2);
-    }
+    } else this.#dry.audioBack(Math.round(arrivalMs * SAMPLES_PER_MS), target.targetMs);
   }
 
   /** Writes output sample `i` of the current pull (played at #clockMs + i / 16). */
   #render(out: Float32Array, i: number): void {
     const stretcher = this.#stretcher;
     const ring = this.#ring;
-    if (this.#holdSamples > 0) {
-      this.#holdSamples--;
-      out[i] = 0;
-      this.madeUpSamples++;
-      return;
-    }
-    if (this.#state === WAITING) {
-      if (this.#clockMs + i / SAMPLES_PER_MS < this.#startAtMs && !this.#clearlyAhead()) {
-        out[i] = 0;
-        this.madeUpSamples++;
-        return;
-      }
+    // Silence: owed after a flush, idle, or waiting for the start.
+    const held = this.#holdSamples > 0;
+    if (held) this.#holdSamples--;
+    else if (this.#state === WAITING && (this.#clockMs + i / SAMPLES_PER_MS >= this.#startAtMs || this.#clearlyAhead())) {
       this.#state = PLAYING;
     }
-    if (this.#state === IDLE) {
+    if (held || this.#state === IDLE || this.#state === WAITING) {
       out[i] = 0;
       this.madeUpSamples++;
       return;
@@ -249,59 +214,48 @@ export class JitterBuffer {
       if (this.#state === FLUSHING) {
         // The tail left in the ring (audio of the next reply may follow it there).
         stretcher.copy(ring, Math.min(this.#flushTail, ring.queued));
-      } else if (this.#dry) this.#whileDry(i);
-      else if (ring.queued === 0) {
-        this.#dry = true;
-        this.#drySamples = 0;
-        this.#resumeAtTicks = -1;
+      } else if (this.#dry.active) {
+        // Dry mid-turn: cross-fade back into audio that is back and has built up, or conceal on.
+        // Integers only (the worklet's clock is whole ms): this runs rarely, and unoptimised code boxes doubles.
+        if (this.#dry.resume(this.#clockMs * SAMPLES_PER_MS + i, ring.queued, this.#target.targetMs)) stretcher.plan(ring, false);
+        else stretcher.conceal();
+      } else if (ring.queued === 0) {
+        this.#dry.begin();
         stretcher.conceal();
       } else stretcher.plan(ring, this.#options.timeStretch);
     }
     stretcher.write(out, i);
-    if (this.#dry) {
+    if (this.#dry.active) {
       this.madeUpSamples++;
-      if (++this.#drySamples >= this.#turnGapSamples && this.#resumeAtTicks < 0) {
-        // The queue stayed empty for turnGapMs (audio that is back and building up keeps the turn): it is over.
-        this.#dry = false;
+      // The queue stayed empty for turnGapMs (audio that is back and building up keeps the turn): it is over.
+      if (this.#dry.turnOver(this.#turnGapSamples)) {
         this.#state = IDLE;
         stretcher.mute();
       }
       return;
     }
-    if (this.#state === FLUSHING) {
-      // A linear fade that reaches 0 on the last sample of the tail.
-      out[i] = (out[i]! * --this.#flushTail) / this.#fadeSamples;
+    // A flush's linear fade to 0 at the tail's end, as a select on every sample (x·f/f is x): a cold branch boxes.
+    const flushing = this.#state === FLUSHING;
+    out[i] = (out[i]! * (flushing ? --this.#flushTail : this.#fadeSamples)) / this.#fadeSamples;
+    if (flushing) {
       if (this.#flushTail === 0) this.#endFlush();
       return;
     }
     const value = out[i]! * INT16_SCALE;
     if (value > this.#silence || value < -this.#silence) {
-      this.#quietSamples = 0;
+      this.#quiet = 0;
       if (!this.#speaking) {
         this.#speaking = true;
-        // The position of this sample (already counted as heard).
-        this.#speakingSince = this.playedSamples - 1;
+        this.#speakingSince = this.playedSamples - 1; // this sample's position: it counts as heard already
       }
     }
   }
 
-  /** Dry mid-turn, at a segment boundary: conceal on, or cross-fade back into audio that is back. */
-  #whileDry(i: number): void {
-    const ring = this.#ring;
-    const back = this.#resumeAtTicks >= 0 && ring.queued >= REENTRY;
-    // Integers only (the worklet's clock is whole ms): this runs rarely, and unoptimised code boxes doubles.
-    if (back && (this.#clockMs * SAMPLES_PER_MS + i >= this.#resumeAtTicks || 2 * ring.queued >= this.#target.targetMs * SAMPLES_PER_MS)) {
-      this.#dry = false;
-      this.#underruns++;
-      this.#lateSamples += this.#drySamples;
-      this.#stretcher.plan(ring, false);
-    } else this.#stretcher.conceal();
-  }
-
   #stopSpeaking(): void {
+    if (!this.#speaking) return;
     this.#speaking = false;
     this.#speakingSince = this.playedSamples;
-    this.#quietSamples = 0;
+    this.#quiet = 0;
   }
 
   /** The flush's fade tail has played. */

@@ -35,11 +35,8 @@ export class JitterRing {
     const accepted = Math.min(length, capacity - this.#queued);
     this.overflow += length - accepted;
     const write = (this.#read + this.#queued) % capacity;
-    if (accepted === length && write + length <= capacity) this.#ring.set(samples, write);
-    else {
-      // Wraps or overflows: copy by hand, since `subarray` would allocate a view.
-      for (let i = 0, w = write; i < accepted; i++, w = w + 1 === capacity ? 0 : w + 1) this.#ring[w] = samples[i]!;
-    }
+    // By hand, wrapping (`subarray` would allocate a view): a chunk is at most a few thousand samples.
+    for (let i = 0, w = write; i < accepted; i++, w = w + 1 === capacity ? 0 : w + 1) this.#ring[w] = samples[i]!;
     this.#queued += accepted;
     return accepted;
   }
@@ -49,6 +46,18 @@ export class JitterRing {
     let index = this.#read + offset;
     if (index >= this.#ring.length) index -= this.#ring.length;
     return this.#ring[index]!;
+  }
+
+  /**
+   * Whether the next `count` queued samples stay within `silence` (an Int16 magnitude). Int16 reads are Smis: the
+   * rare accelerates and expands that ask run unoptimised, where a Float32 read would be a boxed number.
+   */
+  quiet(count: number, silence: number): boolean {
+    for (let n = 0; n < count; n++) {
+      const v = this.peek(n);
+      if (v > silence || v < -silence) return false;
+    }
+    return true;
   }
 
   /** Takes `count` samples off the front as played. */

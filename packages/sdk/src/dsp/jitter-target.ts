@@ -56,6 +56,8 @@ export class JitterTarget {
   #previousLeast = NONE;
   #turnLargestChunk = 0;
   #previousLargestChunk = 0;
+  /** After a peak: its burst of held-back chunks is arriving (until one comes within the jitter quantile). */
+  #inStall = false;
 
   constructor(options: JitterBufferOptions) {
     this.#options = options;
@@ -113,8 +115,14 @@ export class JitterTarget {
     const nowMs = Math.round(this.arrivalMs);
     const latenessMs = Math.round(latenessSamples / SAMPLES_PER_MS);
     const learned = this.#lateness.recorded >= MIN_MEDIA;
-    if (learned && latenessMs > PEAK_FACTOR * this.#jitterMs + PEAK_ABOVE_MS) this.#peaks.record(latenessMs, nowMs);
-    else {
+    const peak = learned && latenessMs > PEAK_FACTOR * this.#jitterMs + PEAK_ABOVE_MS;
+    if (peak) this.#peaks.record(latenessMs, nowMs);
+    // The rest of a single stall's burst (arrivals after a peak still far beyond the jitter: over 2× it + 30 ms) is
+    // the stall's, not the jitter's: left out, so one stall ridden out does not raise the target for a minute after
+    // it. Once stalls repeat (the peaks cover them), their bursts are learned whole, as before.
+    const tail = this.#inStall && latenessMs > PEAK_FACTOR * this.#jitterMs + PEAK_ABOVE_MS / 2;
+    this.#inStall = (peak || tail) && this.#peaks.heightMs(nowMs) === 0;
+    if (!peak && !this.#inStall) {
       this.#lateness.record(latenessSamples, length);
       // A quantile of less than a second of audio says little: the initial target holds until then.
       if (this.#lateness.recorded < MIN_MEDIA) return;

@@ -2,8 +2,11 @@
  * The jitter buffer's speed policy: how fast to play so that the delay settles at the target.
  * @module
  */
+import { JITTER_BUFFER_RATE } from './jitter-buffer-options.ts';
+import type { JitterTarget } from './jitter-target.ts';
 import { MAX_STRETCH } from './time-stretcher.ts';
 
+const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 /** "Not reached": a large Smi, so the fields stay small integers. */
 const NO_MINIMUM = 0x3fffffff;
 /** Queue kept under the least recent level when giving delay back: 10 ms. */
@@ -34,8 +37,6 @@ const LOW_WATER_MIN = 160;
  * Integers in, a field out (V8 boxes doubles across calls it does not inline). Allocates nothing.
  */
 export class PlayoutSpeed {
-  /** The delay beyond the target, 16 kHz samples; set before {@link update}. */
-  delayExcessSamples = 0;
   /** The speed to ask for. */
   desired = 1;
   #elapsed = 0;
@@ -43,31 +44,39 @@ export class PlayoutSpeed {
   #leastBefore = NO_MINIMUM;
   #givingBack = false;
 
-  /** One pull of `length` samples with `queued` samples queued; target and largest chunk in samples too. */
-  update(queued: number, length: number, target: number, largestChunk: number): void {
+  /**
+   * Sets {@link desired} for the pull of `length` samples at `nowMs` (whole ms: an integer across the call),
+   * `played` and `queued` the buffer's positions; `steady`: playing a turn with time stretch on (anything else
+   * starts afresh, at 1). A field out, not a return value: V8 boxes a double returned by a call it does not inline.
+   */
+  steer(steady: boolean, target: JitterTarget, played: number, queued: number, length: number, nowMs: number): void {
+    if (!steady) {
+      // Anything but steady playing (waiting, a dry spell, a flush) starts afresh.
+      this.#elapsed = 0;
+      this.#least = this.#leastBefore = NO_MINIMUM;
+      this.#givingBack = false;
+      this.desired = 1;
+      return;
+    }
+    // In samples, integers when the clock is whole ms (as the worklet's is): the target, and the delay of the
+    // sample playing now against its turn's clock (which follows a sender clock that runs fast: see JitterTarget).
+    const targetSamples = target.targetMs * SAMPLES_PER_MS;
+    const delay = nowMs * SAMPLES_PER_MS - target.turnFirstArrivalTicks - (played - target.turnStartPosition);
     if (queued < this.#least) this.#least = queued;
     this.#elapsed += length;
-    const window = Math.min(WINDOW_MAX, Math.max(WINDOW_MIN, 2 * largestChunk));
+    const window = Math.min(WINDOW_MAX, Math.max(WINDOW_MIN, 2 * target.largestChunk));
     if (2 * this.#elapsed >= window) {
       this.#leastBefore = this.#least;
       this.#least = queued;
       this.#elapsed = 0;
     }
     const least = Math.min(this.#least, this.#leastBefore);
-    const excess = Math.min(this.delayExcessSamples, least - Math.max(CUSHION, target));
+    const excess = Math.min(delay - targetSamples, least - Math.max(CUSHION, targetSamples));
     this.#givingBack = excess > (this.#givingBack ? STOP_BELOW : START_ABOVE);
-    const lowWater = Math.max(LOW_WATER_MIN, target >> 1);
+    const lowWater = Math.max(LOW_WATER_MIN, targetSamples >> 1);
     // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
     const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
     const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
     this.desired = 1 + MAX_STRETCH * (faster / FULL_AT - slower / lowWater);
-  }
-
-  /** Anything but steady playing (waiting, a dry spell, a flush) starts afresh. */
-  restart(): void {
-    this.#elapsed = 0;
-    this.#least = this.#leastBefore = NO_MINIMUM;
-    this.#givingBack = false;
-    this.desired = 1;
   }
 }

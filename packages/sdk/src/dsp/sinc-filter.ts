@@ -87,7 +87,9 @@ export function designPolyphaseFilter(inputRate: number, outputRate: number): Po
     // The limit holds in the worklet too (the context's rate is the browser's choice), with a shorter message there:
     // the nodes report a processor's error as WORKLET_FAILED without its message (the console shows the short one).
     throw new RangeError(
-      `unsupported rate pair ${inputRate} → ${outputRate}${CHECK_ARGUMENTS ? `: its filter would need ${length} coefficients` : ''}`,
+      CHECK_ARGUMENTS
+        ? `unsupported rate pair ${inputRate} → ${outputRate}: its filter would need ${length} coefficients`
+        : `rates ${inputRate}:${outputRate}`,
     );
   }
   const prototypeRate = phases * inputRate;

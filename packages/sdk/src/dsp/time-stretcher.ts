@@ -7,6 +7,7 @@ import { CONCEALMENT_HISTORY, Concealment } from './concealment.ts';
 import type { JitterRing } from './jitter-ring.ts';
 import { INT16_SCALE } from './pcm.ts';
 import { bestPeriod, MATCH_LENGTH, MAX_PERIOD } from './pitch-period.ts';
+import { PlayedHistory } from './played-history.ts';
 
 /** Largest stretch: the speed stays within 1 ± 0.15. */
 export const MAX_STRETCH = 0.15;
@@ -25,7 +26,6 @@ const SILENT_PERIOD = 80;
 /** Speed-up in silence once accelerating: silence plays at up to 2× (only pauses, never speech). */
 const SILENT_SPEED = 2;
 const SEGMENT = 1024;
-const HISTORY = 1024;
 
 /**
  * Turns the queue (a `JitterRing`) into output one segment at a time. `desired` is the speed asked for (1.1: play
@@ -45,14 +45,16 @@ export class TimeStretcher {
   readonly #segment = new Float32Array(SEGMENT);
   #length = 0;
   #read = 0;
-  /** Source samples the current segment consumed. */
-  #consumed = 0;
+  /**
+   * Source samples the current segment consumed per sample it plays: 1 (a copy, a re-entry), 2 (an accelerate) or
+   * 0 (an expand, concealment). An integer, so the play position needs no division: the flush that reads it runs
+   * unoptimised, where a fractional intermediate is a boxed (allocated) number.
+   */
+  #ratio = 0;
   readonly #window = new Float32Array(CONCEALMENT_HISTORY + ACCELERATE_LOOKAHEAD);
-  readonly #history = new Float32Array(HISTORY);
-  #historyWrite = 0;
-  readonly #concealment = new Concealment(this.#history);
+  readonly #history = new PlayedHistory();
+  readonly #concealment = new Concealment(this.#history.samples);
   #concealing = false;
-  readonly #silence: number;
   readonly #silenceInt16: number;
   /** Asked-for speed; `speed` ramps towards it. Numbers from the start (see the playback worklet). */
   desired = 1;
@@ -66,7 +68,6 @@ export class TimeStretcher {
   /** `silence`: Int16 magnitude at or below which a sample is silence. */
   constructor(silence: number) {
     this.#silenceInt16 = silence;
-    this.#silence = (silence + 0.5) / INT16_SCALE;
   }
 
   /** Output samples left in the current segment. */
@@ -76,7 +77,7 @@ export class TimeStretcher {
 
   /** Source samples the current segment consumed that have not been heard yet (in proportion). */
   get unheard(): number {
-    return this.#length === 0 ? 0 : Math.floor((this.#consumed * (this.#length - this.#read)) / this.#length);
+    return this.#ratio * (this.#length - this.#read);
   }
 
   /** Whether output is concealment (or silence waiting for audio), not the source. */
@@ -111,30 +112,30 @@ export class TimeStretcher {
     if (this.#concealing) this.#reenter(ring);
     else if (this.#credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.#credit -= this.#accelerate(ring);
     else if (this.#credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.#credit += this.#expand(ring);
-    else this.#copySegment(ring, Math.min(COPY, queued));
+    else this.#copySegment(ring, Math.min(COPY, queued), false);
   }
 
   /** Plans a concealment segment (the queue is empty). */
   conceal(): void {
     if (!this.#concealing) {
       this.#concealing = true;
-      this.#loadHistory(CONCEALMENT_HISTORY);
-      const silent = this.#isSilent(CONCEALMENT_HISTORY - MATCH_LENGTH, MATCH_LENGTH);
-      this.#concealment.begin(this.#window, this.#historyWrite, silent);
+      this.#history.load(this.#window, CONCEALMENT_HISTORY);
+      const silent = this.#history.quiet(MATCH_LENGTH, this.#silenceInt16);
+      this.#concealment.begin(this.#window, this.#history.end, silent);
     }
     // Counted while audible: after the fade, the rest of a dry spell is silence, not concealment.
     if (!this.#concealment.silent) this.concealedSamples += CONCEAL;
     this.#concealment.fill(this.#segment, 0, CONCEAL);
     this.#length = CONCEAL;
     this.#read = 0;
-    this.#consumed = 0;
+    this.#ratio = 0;
   }
 
   /** From silence (a turn's start, after a flush): the next segment fades in. */
   mute(): void {
     this.#concealing = true;
     this.#concealment.mute();
-    this.#length = this.#read = this.#consumed = 0;
+    this.#length = this.#read = this.#ratio = 0;
     this.#credit = 0;
     this.speed = this.desired = 1;
   }
@@ -143,8 +144,6 @@ export class TimeStretcher {
   truncate(keep: number): number {
     if (this.pending <= keep) return 0;
     const before = this.unheard;
-    const consumed = this.#length === 0 ? 0 : Math.floor((this.#consumed * (this.#read + keep)) / this.#length);
-    this.#consumed = consumed;
     this.#length = this.#read + keep;
     return before - this.unheard;
   }
@@ -152,14 +151,22 @@ export class TimeStretcher {
   /** Plans a plain copy of the next `count` queued samples (no stretch, no cross-fade). */
   copy(ring: JitterRing, count: number): void {
     this.#read = 0;
-    this.#copySegment(ring, count);
+    this.#copySegment(ring, count, false);
   }
 
-  #copySegment(ring: JitterRing, count: number): void {
+  /**
+   * Plans the next `count` queued samples as they are; with `fadeIn`, cross-faded from `window[0 … count)` (the
+   * concealment, or silence) into them. One loop for both, with the fade a select that always runs: re-entry is
+   * rare, and rarely run code runs unoptimised, where every double is a boxed (allocated) number; a plain copy
+   * (weight 1, and `w × 0 + x × 1` is `x` exactly) keeps this loop hot.
+   */
+  #copySegment(ring: JitterRing, count: number, fadeIn: boolean): void {
+    const w = this.#window;
     let peak = 0;
     for (let n = 0; n < count; n++) {
       const value = ring.peek(n);
-      this.#segment[n] = value / INT16_SCALE;
+      const fade = fadeIn ? (n + 0.5) / count : 1;
+      this.#segment[n] = w[n]! * (1 - fade) + (value / INT16_SCALE) * fade;
       if (value > peak) peak = value;
       else if (-value > peak) peak = -value;
     }
@@ -171,11 +178,11 @@ export class TimeStretcher {
   #accelerate(ring: JitterRing): number {
     const w = this.#window;
     this.#loadAhead(ring, 0, ACCELERATE_LOOKAHEAD);
-    const silent = this.#isSilent(0, 2 * SILENT_PERIOD);
+    const silent = ring.quiet(2 * SILENT_PERIOD, this.#silenceInt16);
     const period = silent ? SILENT_PERIOD : bestPeriod(w, 0, 1);
     // A silent first period is dropped outright: a cross-fade of ±1 LSB noise can cancel to an exact 0, and the
     // source's own onset after it would then be an edge.
-    this.#crossfade(this.#isSilent(0, period) ? period : 0, period, period);
+    this.#crossfade(ring.quiet(period, this.#silenceInt16) ? period : 0, period, period);
     this.#silentSegment = silent;
     this.fasterSamples += period;
     this.#consume(ring, 2 * period, period);
@@ -186,32 +193,29 @@ export class TimeStretcher {
   #expand(ring: JitterRing): number {
     const w = this.#window;
     const h = CONCEALMENT_HISTORY;
-    this.#loadHistory(h);
+    this.#history.load(w, h);
     this.#loadAhead(ring, h, MAX_PERIOD);
-    const silent = this.#isSilent(h - MATCH_LENGTH, MATCH_LENGTH + SILENT_PERIOD);
+    const silent = this.#history.quiet(MATCH_LENGTH, this.#silenceInt16) && ring.quiet(SILENT_PERIOD, this.#silenceInt16);
     const period = silent ? SILENT_PERIOD : bestPeriod(w, h - MATCH_LENGTH, -1);
     this.#crossfade(h, h - period, period);
     this.#silentSegment = silent;
     this.slowerSamples += period;
     this.#length = period;
-    this.#consumed = 0;
+    this.#ratio = 0;
     return period;
   }
 
-  /** Cross-fades out of the concealment into the returned audio. */
+  /** Cross-fades out of the concealment into the returned audio (in the copy loop: see #copySegment). */
   #reenter(ring: JitterRing): void {
     const count = Math.min(REENTRY, ring.queued);
     this.#concealment.fill(this.#window, 0, count);
-    this.#loadAhead(ring, REENTRY, count);
-    this.#crossfade(0, REENTRY, count);
     this.#concealing = false;
-    this.#silentSegment = false;
-    this.#consume(ring, count, count);
+    this.#copySegment(ring, count, true);
   }
 
   /**
    * segment[n] = window[from + n] fading out, plus window[to + n] fading in, over `count` samples. One routine for
-   * every cross-fade, so the rare re-entry runs the same optimised code as accelerates (cold code boxes doubles).
+   * the cross-fades of accelerates and expands.
    */
   #crossfade(from: number, to: number, count: number): void {
     const w = this.#window;
@@ -223,15 +227,9 @@ export class TimeStretcher {
 
   /** Takes `consumed` samples off the ring into the history; the segment plays `length`. */
   #consume(ring: JitterRing, consumed: number, length: number): void {
-    const h = this.#history;
-    let write = this.#historyWrite;
-    for (let n = 0; n < consumed; n++) {
-      h[write] = ring.peek(n) / INT16_SCALE;
-      write = (write + 1) & (HISTORY - 1);
-    }
-    this.#historyWrite = write;
+    for (let n = 0; n < consumed; n++) this.#history.write(ring.peek(n));
     ring.advance(consumed);
-    this.#consumed = consumed;
+    this.#ratio = consumed > length ? 2 : 1; // 2P for P, or a copy
     this.#length = length;
   }
 
@@ -239,25 +237,5 @@ export class TimeStretcher {
   #loadAhead(ring: JitterRing, at: number, count: number): void {
     const w = this.#window;
     for (let n = 0; n < count; n++) w[at + n] = ring.peek(n) / INT16_SCALE;
-  }
-
-  /** The last `count` samples played into `window[0 … count)` (zeros before the first). */
-  #loadHistory(count: number): void {
-    let read = (this.#historyWrite - count) & (HISTORY - 1);
-    for (let n = 0; n < count; n++) {
-      this.#window[n] = this.#history[read]!;
-      read = (read + 1) & (HISTORY - 1);
-    }
-  }
-
-  /** Whether the window's `[start … start + count)` stays within the silence threshold. */
-  #isSilent(start: number, count: number): boolean {
-    const w = this.#window;
-    const silence = this.#silence;
-    for (let n = start; n < start + count; n++) {
-      const v = w[n]!;
-      if (v > silence || v < -silence) return false;
-    }
-    return true;
   }
 }
