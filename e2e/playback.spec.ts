@@ -7,7 +7,7 @@ import { expect, test, WAV_MIC } from './fixtures.ts';
 import { activeSpan, bestCorrelation, findHoles, matchedShare, rms } from './signals.ts';
 import { alignTaps } from './taps.ts';
 
-test(`the echo agent plays the utterance back: the played audio matches the source (normalised cross-correlation ≥ 0.9)${WAV_MIC}`, async ({
+test(`the echo agent plays the utterance back: the played audio matches the source (cross-correlation ≥ 0.9 at one lag, or piece by piece where the buffer stretched)${WAV_MIC}`, async ({
   startServer,
   openPage,
 }) => {
@@ -58,7 +58,12 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   expect(result.playedMs).toBeGreaterThan(result.spokenMs * 0.9);
   // Played back at one lag throughout when the buffer stretched nothing (a stretch moves the lag: then piece by piece).
   if (result.fasterMs + result.slowerMs + result.concealedMs === 0) expect(result.ncc).toBeGreaterThanOrEqual(0.9);
-  expect(result.matched).toBeGreaterThanOrEqual(0.9);
+  // Piece by piece: every piece is recognisably the source (a hole, a click or other audio scores far below 0.7),
+  // most of it at 0.9. A piece that holds a splice of the time stretcher (two periods cross-faded into one) scores
+  // lower at any one lag: on Firefox's echo played 15 % fast (its slow mock clock let the queue grow), 85–100 % of
+  // the pieces were at ≥ 0.9 and the worst at 0.83–0.87, in runs on a quiet and a loaded machine.
+  expect(result.worst).toBeGreaterThanOrEqual(0.7);
+  expect(result.matched).toBeGreaterThanOrEqual(0.75);
 });
 
 test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (capture tap → output tap)${WAV_MIC}`, async ({
