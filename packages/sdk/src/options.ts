@@ -181,7 +181,7 @@ export interface AudioOptions {
   frameDurationMs?: number;
   /**
    * Period of `level` events and of jitter-buffer stats, in ms. The worklets cap the rate whatever is asked: microphone
-   * levels at 100 per second, agent levels and stats at 30 per second (a message per render quantum would flood the page).
+   * levels at 100 per second, agent levels and stats at about 30 per second (a message per render quantum would flood the page).
    * @default 50
    */
   levelIntervalMs?: number;
