@@ -154,6 +154,9 @@ export interface Summary {
   glitchesPerMinute: number;
   latencyP50: number;
   latencyP95: number;
+  /** Delay of each 10 ms of speech after warm-up, play − send (what a listener waits, network included). */
+  delayP50: number;
+  delayP95: number;
   firstAudioP50: number;
   firstAudioMax: number;
   clicks: number;
@@ -161,9 +164,15 @@ export interface Summary {
   lost: number;
 }
 
-/** Figures after `warmupMs` of the trace, with added latency against `reference` (the play-on-arrival run). */
-export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
+/**
+ * Figures after `warmupMs` of the trace, with added latency against `reference` (the play-on-arrival run) and the
+ * delay against the send times. Both, because play-on-arrival is no fixed yardstick: where arrivals come in bursts
+ * (main-thread long tasks) it falls behind and stays behind too, and a player that does the same looks free.
+ */
+export function summarise(trace: Trace, run: Run, reference: Run, warmupMs: number): Summary {
   const latencies: number[] = [];
+  const delays: number[] = [];
+  const sendOf = sendTimes(trace, run);
   let speechPositions = 0;
   for (let k = 0; k < run.playTimes.length; k++) {
     const at = run.playTimes[k]!;
@@ -171,8 +180,10 @@ export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
     speechPositions++;
     const ref = reference.playTimes[k]!;
     if (!Number.isNaN(ref)) latencies.push(at - ref);
+    if (!Number.isNaN(sendOf[k]!)) delays.push(at - sendOf[k]!);
   }
   latencies.sort((a, b) => a - b);
+  delays.sort((a, b) => a - b);
   const firstAudio = [...run.firstAudioMs].sort((a, b) => a - b);
   const speechMinutes = (speechPositions * POSITION_STEP) / 16_000 / 60;
   const glitchesAfter = run.glitchTimes.filter((t) => t >= warmupMs).length;
@@ -182,6 +193,8 @@ export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
     glitchesPerMinute: speechMinutes > 0 ? glitchesAfter / speechMinutes : 0,
     latencyP50: percentile(latencies, 0.5),
     latencyP95: percentile(latencies, 0.95),
+    delayP50: percentile(delays, 0.5),
+    delayP95: percentile(delays, 0.95),
     firstAudioP50: percentile(firstAudio, 0.5),
     firstAudioMax: firstAudio.length ? firstAudio[firstAudio.length - 1]! : Number.NaN,
     clicks: run.clicks,
@@ -192,13 +205,7 @@ export function summarise(run: Run, reference: Run, warmupMs: number): Summary {
 
 /** Drift of a monologue: median (play − generation) over its last minute minus over the first minute after warm-up. */
 export function driftMs(trace: Trace, run: Run, warmupMs: number): number {
-  const sendOf = new Float64Array(run.playTimes.length).fill(Number.NaN);
-  for (const c of trace.chunks) {
-    // A chunk leaves when its last sample has been generated: sample n was generated (end − n)/16 ms earlier.
-    for (let k = Math.ceil(c.start / POSITION_STEP); k * POSITION_STEP < c.start + c.length; k++) {
-      sendOf[k] = c.sendMs - (c.start + c.length - k * POSITION_STEP) / 16;
-    }
-  }
+  const sendOf = sendTimes(trace, run);
   const delays: Array<[number, number]> = [];
   for (let k = 0; k < run.playTimes.length; k++) {
     const at = run.playTimes[k]!;
@@ -210,6 +217,18 @@ export function driftMs(trace: Trace, run: Run, warmupMs: number): number {
   const early = delays.filter(([at]) => at < first + 60_000).map(([, d]) => d);
   const late = delays.filter(([at]) => at > last - 60_000).map(([, d]) => d);
   return median(late) - median(early);
+}
+
+/** When each 10 ms position of the source was generated, ms; NaN where no chunk carries it. */
+function sendTimes(trace: Trace, run: Run): Float64Array {
+  const sendOf = new Float64Array(run.playTimes.length).fill(Number.NaN);
+  for (const c of trace.chunks) {
+    // A chunk leaves when its last sample has been generated: sample n was generated (end − n)/16 ms earlier.
+    for (let k = Math.ceil(c.start / POSITION_STEP); k * POSITION_STEP < c.start + c.length; k++) {
+      sendOf[k] = c.sendMs - (c.start + c.length - k * POSITION_STEP) / 16;
+    }
+  }
+  return sendOf;
 }
 
 /** The middle value (the upper of the two middle ones); NaN for none. Sorts `values` in place. */

@@ -21,7 +21,7 @@ for (const [index, family] of families.entries()) {
     const trace = family.trace(seed);
     const reference = simulate(trace, new PrebufferQueue(0));
     const run = simulate(trace, new JitterBuffer(options));
-    const s = summarise(run, reference, 30_000);
+    const s = summarise(trace, run, reference, 30_000);
     const after = run.gaps.filter(([t]) => t >= 30_000);
     gaps += after.length;
     gapMs += after.reduce((a, [, ms]) => a + ms, 0);

@@ -80,6 +80,7 @@ const HEADER = `Traces (bench/traces.ts): turns of synthetic speech (voiced syll
 Definitions (receiver clock simulated at 16 kHz in 1 ms blocks):
 - gap: a run of ≥ 2 ms of made-up output (silence, or a concealment for the new buffer, which counts its own) while the play position is inside a turn; gaps/min per minute of speech played after warm-up; gap time per 9 min of speech.
 - added latency: per 10 ms of speech after warm-up, when the player played it minus when play-on-arrival played it on the same trace.
+- delay: per 10 ms of speech after warm-up, when it played minus when it was sent. Where the source sends ahead of real time (TTS), it includes the wait for the speech before it, as for every player; where arrivals come in bursts (long tasks), play-on-arrival falls behind for good, so added latency alone would hide what every player lost.
 - click: an edge into or out of exactly-0 output with a step above 0.06 full scale. lost: samples received and never played.
 - faster / slower / concealed (new buffer only): source time skipped by playing faster, time added by playing slower, time concealed, as a share of the speech played.`;
 
@@ -91,6 +92,8 @@ interface Row {
   speechMinutes: number;
   p50: number;
   p95: number;
+  delayP50: number;
+  delayP95: number;
   clicks: number;
   lost: number;
   stats?: JitterBufferStats;
@@ -98,7 +101,7 @@ interface Row {
 
 function measure(trace: Trace, reference: Run, player: Player): Row {
   const run = simulate(trace, player);
-  const s = summarise(run, reference, WARMUP_MS);
+  const s = summarise(trace, run, reference, WARMUP_MS);
   const gaps = run.gaps.filter(([t]) => t >= WARMUP_MS);
   let stats: JitterBufferStats | undefined;
   if (player instanceof JitterBuffer) {
@@ -111,6 +114,8 @@ function measure(trace: Trace, reference: Run, player: Player): Row {
     speechMinutes: s.speechMinutes,
     p50: s.latencyP50,
     p95: s.latencyP95,
+    delayP50: s.delayP50,
+    delayP95: s.delayP95,
     clicks: s.clicks,
     lost: s.lost,
     stats,
@@ -129,9 +134,9 @@ export function run(): void {
     const references = traces.map((trace) => simulate(trace, new PrebufferQueue(0)));
     console.log(`\n${family.label}. Goal: ${family.goal}.`);
     console.log(
-      '| player | gaps ≥ 2 ms /min (worst seed) | gap time s per 9 min | added latency p50 / p95 ms (worst seed p95) | clicks | lost | faster / slower / concealed |',
+      '| player | gaps ≥ 2 ms /min (worst seed) | gap time s per 9 min | added latency p50 / p95 ms (worst seed p95) | delay p50 / p95 ms (play − send) | clicks | lost | faster / slower / concealed |',
     );
-    console.log('|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const player of players) {
       const rows = traces.map((trace, i) => measure(trace, references[i]!, player.create()));
       const mean = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
@@ -154,7 +159,7 @@ export function run(): void {
           2,
         )}) | ${fmt((sum((r) => r.gapSeconds) * 9) / speech, 1)} | ${fmt(
           mean((r) => r.p50),
-        )} / ${fmt(mean((r) => r.p95))} (${fmt(worst((r) => r.p95))}) | ${sum((r) => r.clicks)} | ${sum((r) => r.lost)} | ${stretch} |`,
+        )} / ${fmt(mean((r) => r.p95))} (${fmt(worst((r) => r.p95))}) | ${fmt(mean((r) => r.delayP50))} / ${fmt(mean((r) => r.delayP95))} | ${sum((r) => r.clicks)} | ${sum((r) => r.lost)} | ${stretch} |`,
       );
     }
   }

@@ -15,7 +15,7 @@ function measure(spec: Omit<TraceSpec, 'name' | 'minutes'>) {
   const trace = generateTrace({ name: 'test', minutes: 10, ...spec });
   const reference = simulate(trace, new PrebufferQueue(0));
   const run = simulate(trace, new JitterBuffer());
-  return { ...summarise(run, reference, WARMUP_MS), gaps: run.gaps.length };
+  return { ...summarise(trace, run, reference, WARMUP_MS), gaps: run.gaps.length };
 }
 
 describe('JitterBuffer on seeded network traces', { timeout: 30_000 }, () => {
