@@ -11,8 +11,9 @@
 // The steps that are not an engine's run first, one after another; then the engine steps run LANES at a time, each
 // with its own demo port and Playwright output folder, its output kept in a log and printed when it ends.
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
-// WebKit WebProcess crash (ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts); any retry of another
-// failure counts as a failure, and the summary prints the retries.
+// WebKit WebProcess crash (in e2e: ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts; in the browser tier:
+// a file whose run MiniBrowser logged as crashed, by scripts/vitest-per-file.mjs); any retry of another failure
+// counts as a failure, and the summary prints the retries.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,6 @@ import path from 'node:path';
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
-/** The same crash as MiniBrowser logs it (WebKitWebDriver's output): how the vitest WebKit step tells it apart. */
-const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
 /**
  * The engine steps `npm test` runs: every tier in Chromium and in Firefox. WebKit's two steps run with
  * `pnpm run test:engines` (`--engines firefox,webkit`) until a whole run of each is green (README, Browser support:
@@ -75,10 +74,18 @@ const steps = [
   ...ENGINES.map((engine) => {
     const project = engine === 'chromium' ? 'browser' : `browser-${engine}`;
     const r = vitestReport(project);
-    const step = { name: project, engine, cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', project, ...r.args], report: r };
-    // Vitest cannot see the WebDriver session die: a crash shows as "Browser connection was closed". The driver's
-    // log says which it was (ENGINE_CRASH_LOG), and only that reruns the step.
-    return engine === 'webkit' ? { ...step, crashLog: path.join(reports, 'webkit-driver.log') } : step;
+    if (engine !== 'webkit')
+      return { name: project, engine, cmd: ['pnpm', 'exec', 'vitest', 'run', '--project', project, ...r.args], report: r };
+    // WebKit: one browser session per test file (its WebProcess crashes once a page has made enough AudioContexts;
+    // see the script). Vitest cannot see the WebDriver session die: a crash shows as "Browser connection was
+    // closed"; the driver's log says which it was, and only that reruns a file, once, counted.
+    const crashLog = path.join(reports, 'webkit-driver.log');
+    return {
+      name: project,
+      engine,
+      cmd: ['node', 'scripts/vitest-per-file.mjs', '--project', project, '--report', r.file, '--crash-log', crashLog],
+      report: r,
+    };
   }),
   { name: 'build', cmd: ['pnpm', '--filter', '@savants/voice', 'run', 'build'] },
   { name: 'package', cmd: ['node', 'scripts/check-package.mjs'] },
@@ -132,7 +139,7 @@ function countTests(report) {
         passed: json.numPassedTests,
         failed: json.numFailedTests + (json.numRuntimeErrors ?? 0),
         skipped: json.numPendingTests + json.numTodoTests,
-        retries: 0,
+        retries: json.crashRetries ?? 0,
       };
     const s = json.stats;
     const retries = retriesOf(json);
@@ -228,11 +235,10 @@ const readText = (file) => {
 };
 
 /** Adds a finished step's counts to the totals and its row to the table. */
-function record(step, res, seconds, crashRetries = 0) {
+function record(step, res, seconds) {
   if (res.timedOut) console.log(`${step.name}: stopped after ${BROWSER_STEP_TIMEOUT_MS / 60_000} min (frozen?)`);
   const ok = res.status === 0;
-  const reported = step.report ? countTests(step.report) : null;
-  const counts = reported && { ...reported, retries: reported.retries + crashRetries };
+  const counts = step.report ? countTests(step.report) : null;
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
@@ -286,18 +292,10 @@ const lane = async (index) => {
     const log = lanes > 1 ? path.join(logs, `${step.name}.log`) : undefined;
     console.log(`\n=== ${step.name}${lanes > 1 ? ` (lane ${index}, output in ${path.relative(root, log)})` : ''}: ${step.cmd.join(' ')}`);
     const t0 = Date.now();
-    let res = await runStep(step, { ...env, ...(step.crashLog ? { WEBKIT_DRIVER_LOG: step.crashLog } : {}) }, log);
-    let crashRetries = 0;
-    if (res.status !== 0 && step.crashLog && readText(step.crashLog).includes(ENGINE_CRASH_LOG)) {
-      if (log) console.log(`\n=== ${step.name}: the WebProcess crashed; its output:\n${readText(log)}`);
-      console.log(`\n=== ${step.name}: the WebProcess crashed ('${ENGINE_CRASH_LOG}' in ${step.crashLog}): run again, once`);
-      crashRetries = 1;
-      rmSync(step.crashLog, { force: true });
-      res = await runStep(step, { ...env, WEBKIT_DRIVER_LOG: step.crashLog }, log);
-    }
+    const res = await runStep(step, env, log);
     const seconds = (Date.now() - t0) / 1000;
     if (log) console.log(`\n=== ${step.name} ended after ${seconds.toFixed(1)} s; its output:\n${readText(log)}`);
-    record(step, res, seconds, crashRetries);
+    record(step, res, seconds);
   }
 };
 await Promise.all(Array.from({ length: Math.max(1, lanes) }, (_, i) => lane(i)));

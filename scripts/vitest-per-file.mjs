@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// One vitest browser project, one test file per browser session: `check.mjs` runs WebKit's browser tier this way.
+// Why: WebKitGTK's WebProcess crashes once a page has made enough AudioContexts (the tier's files together make well
+// over a hundred; at the 9th to 12th file, in 4 of 4 whole-tier runs), while every file passes alone (the 20 start-ups
+// of worklet-loader.browser.test.ts included, 2 of 2). A file whose run ends in that crash (MiniBrowser logs
+// ENGINE_CRASH_LOG) runs once more, and the retry is counted; any other failure stands.
+//   node scripts/vitest-per-file.mjs --project browser-webkit --report <merged.json> --crash-log <driver.log>
+// The merged report has vitest's JSON counts summed over the files, plus `crashRetries`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+const argv = process.argv.slice(2);
+const arg = (flag) => {
+  const i = argv.indexOf(flag);
+  if (i < 0 || !argv[i + 1]) throw new Error(`${flag} is required`);
+  return argv[i + 1];
+};
+const project = arg('--project');
+const report = arg('--report');
+const crashLog = arg('--crash-log');
+
+/** The browser tier's files (vitest.config.ts: packages/<package>/test/**\/*.browser.test.ts), in a stable order. */
+function browserTestFiles() {
+  const files = [];
+  for (const pkg of readdirSync(path.join(root, 'packages'))) {
+    const dir = path.join(root, 'packages', pkg, 'test');
+    let entries;
+    try {
+      entries = readdirSync(dir, { recursive: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries)
+      if (String(entry).endsWith('.browser.test.ts')) files.push(path.join('packages', pkg, 'test', String(entry)));
+  }
+  return files.sort();
+}
+
+const readText = (file) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+function runFile(file, json) {
+  rmSync(crashLog, { force: true });
+  rmSync(json, { force: true });
+  const args = ['exec', 'vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, file];
+  const res = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit', env: { ...process.env, WEBKIT_DRIVER_LOG: crashLog } });
+  return { ok: res.status === 0, crashed: readText(crashLog).includes(ENGINE_CRASH_LOG) };
+}
+
+const totals = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numRuntimeErrors: 0, crashRetries: 0 };
+const failedFiles = [];
+for (const [i, file] of browserTestFiles().entries()) {
+  const json = `${report}.${i}.json`;
+  console.log(`\n--- ${project}: ${file}`);
+  let result = runFile(file, json);
+  if (!result.ok && result.crashed) {
+    console.log(`--- ${file}: the WebProcess crashed ('${ENGINE_CRASH_LOG}'): run again, once`);
+    totals.crashRetries++;
+    result = runFile(file, json);
+  }
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(json, 'utf8'));
+  } catch {
+    counts = null;
+  }
+  if (counts) for (const key of Object.keys(totals)) if (key !== 'crashRetries') totals[key] += counts[key] ?? 0;
+  // A run that failed without a failed test in its report (a crash, a config error) still counts as one failure.
+  if (!result.ok) {
+    failedFiles.push(file);
+    if (!counts || counts.numFailedTests + (counts.numRuntimeErrors ?? 0) === 0) totals.numRuntimeErrors++;
+  }
+  rmSync(json, { force: true });
+}
+writeFileSync(report, JSON.stringify(totals, null, 2));
+console.log(
+  `\n${project}, one browser session per file: ${totals.numPassedTests} passed, ${totals.numFailedTests + totals.numRuntimeErrors} failed, ${totals.numPendingTests + totals.numTodoTests} skipped, ${totals.crashRetries} engine-crash retries${failedFiles.length ? `; failed: ${failedFiles.join(', ')}` : ''}`,
+);
+process.exit(failedFiles.length ? 1 : 0);
