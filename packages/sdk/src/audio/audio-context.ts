@@ -6,20 +6,30 @@
  */
 
 /**
- * Asks the context to run and reports whether it does within `timeoutMs`. Without user activation Chromium leaves
- * the `resume()` promise pending for ever instead of rejecting it, hence the timer.
+ * Asks the context to run and reports whether it does within `timeoutMs`. The answer is the context's state, not
+ * `resume()`'s promise: without user activation Chromium leaves that promise pending for ever, and WebKit can
+ * settle it before the context runs (a call started at page load, no gesture: `audioblocked` fired, then the
+ * context ran by itself half a second later). So it waits for the state to be `running` (or `closed`), or the
+ * time to pass.
  */
 export async function resumeAudioContext(context: AudioContext, timeoutMs: number): Promise<boolean> {
   if (context.state === 'running') return true;
   if (context.state === 'closed') return false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
+  let onStateChange = () => {};
+  const settled = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
+    onStateChange = () => {
+      if (context.state === 'running' || context.state === 'closed') resolve();
+    };
+    context.addEventListener('statechange', onStateChange);
   });
+  context.resume().then(onStateChange, () => undefined);
   try {
-    await Promise.race([context.resume().catch(() => undefined), timeout]);
+    await settled;
   } finally {
     clearTimeout(timer);
+    context.removeEventListener('statechange', onStateChange);
   }
   // Read again: the state changed while we waited (TypeScript still holds the narrowed value from above).
   return (context.state as AudioContextState) === 'running';

@@ -33,6 +33,41 @@ describe('resumeAudioContext', () => {
   });
 });
 
+/**
+ * Timing injection: a context like WebKit's at page load, whose resume() resolves at once while the context starts
+ * running only `delayMs` later (a statechange then).
+ */
+class LateRunningContext extends EventTarget {
+  state: AudioContextState = 'suspended';
+  readonly #delayMs: number;
+  constructor(delayMs: number) {
+    super();
+    this.#delayMs = delayMs;
+  }
+  resume(): Promise<void> {
+    setTimeout(() => {
+      this.state = 'running';
+      this.dispatchEvent(new Event('statechange'));
+    }, this.#delayMs);
+    return Promise.resolve();
+  }
+}
+
+describe('resumeAudioContext, a context that runs after resume() resolved', () => {
+  it('waits for the state within the timeout: running, not blocked (it said blocked before)', async () => {
+    const context = new LateRunningContext(80);
+    const t0 = performance.now();
+    expect(await resumeAudioContext(context as unknown as AudioContext, 1000)).toBe(true);
+    // Answered when the state changed, not at the timeout.
+    expect(performance.now() - t0).toBeLessThan(900);
+  });
+
+  it('still answers false once the timeout passes without the context running', async () => {
+    const context = new LateRunningContext(5_000);
+    expect(await resumeAudioContext(context as unknown as AudioContext, 100)).toBe(false);
+  });
+});
+
 describe('AudioContextKeeper', () => {
   it('resumes a context that something else suspended (an OS interruption) and reports it running', async () => {
     const context = make();
