@@ -17,6 +17,13 @@ import { VoiceError } from '../errors.ts';
 /** File name of the self-hosted worklet module, as the build writes it to `dist/worklets/`. */
 export const WORKLET_FILE = 'voice.worklet.js';
 
+/**
+ * How long `addModule` may take before the load counts as failed. WebKitGTK can leave it pending for ever (Blob URLs
+ * often; the default `data:` URL once, at the first start-up of a page on a loaded machine): without a bound the
+ * call would wait for ever instead of failing. A healthy load takes 5–300 ms, 2 s under heavy load.
+ */
+export const WORKLET_LOAD_TIMEOUT_MS = 10_000;
+
 /** One load per context: `addModule` twice would fail on the second `registerProcessor` of the same name. */
 const loads = new WeakMap<BaseAudioContext, Promise<void>>();
 
@@ -25,22 +32,28 @@ let inlinedUrl: Promise<string> | undefined;
 
 /**
  * Resolves once both processors are registered in `context`. A failed load is forgotten, so a later call (after
- * fixing a CSP or the network, say) tries again. Rejects with WORKLET_LOAD_FAILED.
+ * fixing a CSP or the network, say) tries again. Rejects with WORKLET_LOAD_FAILED, also when `addModule` has not
+ * settled within `timeoutMs`.
  */
-export function loadWorklets(context: BaseAudioContext, workletBaseUrl?: string): Promise<void> {
+export function loadWorklets(context: BaseAudioContext, workletBaseUrl?: string, timeoutMs = WORKLET_LOAD_TIMEOUT_MS): Promise<void> {
   let load = loads.get(context);
   if (!load) {
-    load = addModules(context, workletBaseUrl);
+    load = addModules(context, workletBaseUrl, timeoutMs);
     loads.set(context, load);
     load.catch(() => loads.delete(context));
   }
   return load;
 }
 
-async function addModules(context: BaseAudioContext, workletBaseUrl: string | undefined): Promise<void> {
+async function addModules(context: BaseAudioContext, workletBaseUrl: string | undefined, timeoutMs: number): Promise<void> {
   const selfHosted = workletBaseUrl ? joinUrl(workletBaseUrl, WORKLET_FILE) : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await context.audioWorklet.addModule(selfHosted ?? (await inlinedWorkletUrl()));
+    const url = selfHosted ?? (await inlinedWorkletUrl());
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`addModule() did not settle within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([context.audioWorklet.addModule(url), timeout]);
   } catch (cause) {
     // Chromium reports a CSP refusal as an opaque AbortError; say what usually causes it.
     const hint = selfHosted
@@ -49,6 +62,8 @@ async function addModules(context: BaseAudioContext, workletBaseUrl: string | un
     throw new VoiceError('WORKLET_LOAD_FAILED', `The audio worklets could not be loaded (${String(cause)}): ${hint}.`, {
       cause,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -84,6 +84,17 @@ describe('loadWorklets, default path', () => {
     for (const [i, r] of results.entries()) expect(r.frames, `start-up ${i + 1}`).toBeGreaterThanOrEqual(FRAMES);
   });
 
+  it('fails with WORKLET_LOAD_FAILED when addModule never settles (failure injection: WebKit can freeze there), and a later load tries again', async () => {
+    const context = new AudioContext();
+    open.push(context);
+    const addModule = vi.spyOn(AudioWorklet.prototype, 'addModule').mockImplementation(() => new Promise(() => {}));
+    const t0 = performance.now();
+    await expect(loadWorklets(context, undefined, 200)).rejects.toMatchObject({ code: 'WORKLET_LOAD_FAILED' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    addModule.mockRestore();
+    await within(loadWorklets(context), 5_000, 'the load after the failed one');
+  });
+
   it('makes no Blob URL: WebKit can freeze on Blob-URL worklet modules', async () => {
     const createObjectURL = vi.spyOn(URL, 'createObjectURL');
     const addModule = vi.spyOn(AudioWorklet.prototype, 'addModule');
