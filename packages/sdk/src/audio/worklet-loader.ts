@@ -51,7 +51,7 @@ async function addModules(context: BaseAudioContext, workletBaseUrl: string | un
   try {
     const url = selfHosted ?? (await inlinedWorkletUrl());
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`addModule() did not settle within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
     });
     await Promise.race([context.audioWorklet.addModule(url), timeout]);
   } catch (cause) {
