@@ -99,9 +99,17 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
       Math.round(sampleRate * 0.5),
       4,
     );
+    // The same head in 40 ms pieces, each within ±8 ms of the last: where the buffer stretched or concealed in it,
+    // no one lag fits all of it (Firefox at load: one lag 0.74, the pieces 1 underrun and 12 ms concealed apart).
+    const pieces = matchedShare(input, output, played.start, head, match.lag, {
+      segment: Math.round(sampleRate * 0.04),
+      drift: Math.round(sampleRate * 0.008),
+      threshold: 0.9,
+    });
     return {
       holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
       latencyMs: (match.lag / sampleRate) * 1000,
+      matched: pieces.share,
       tailLatencyMs: (tail.lag / sampleRate) * 1000,
       ncc: match.ncc,
       outputLatencyMs,
@@ -113,11 +121,13 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
   console.log(
     `loopback latency: ${result.latencyMs.toFixed(1)} ms mic-to-speaker pipeline (capture tap → output tap; goal ≤ 100 ms), ` +
       `+ ${result.outputLatencyMs.toFixed(1)} ms the browser reports for its output path; ${result.tailLatencyMs.toFixed(1)} ms at the utterance's end; ` +
-      `jitter buffer: target ${result.targetMs} ms, ${result.underruns} underrun(s), ${result.lateMs} ms concealed; NCC ${result.ncc.toFixed(3)}`,
+      `jitter buffer: target ${result.targetMs} ms, ${result.underruns} underrun(s), ${result.lateMs} ms concealed; NCC ${result.ncc.toFixed(3)} at one lag, ` +
+      `${(result.matched * 100).toFixed(0)} % of the first 400 ms matched in 40 ms pieces`,
   );
   expect(result.holes).toBe(0);
-  // The lag is only meaningful if the loopback audio is the microphone's: a clear correlation peak.
-  expect(result.ncc).toBeGreaterThan(0.9);
+  // The lag is only meaningful if the loopback audio is the microphone's: a clear correlation peak at one lag, or,
+  // where the buffer stretched or concealed, most of the head matched piece by piece around it.
+  if (result.ncc <= 0.9) expect(result.matched).toBeGreaterThanOrEqual(0.75);
   expect(result.latencyMs).toBeGreaterThan(0);
   expect(result.latencyMs).toBeLessThan(250);
 });
