@@ -7,7 +7,7 @@
 //   node scripts/vitest-per-file.mjs --project browser-webkit --report <merged.json> --crash-log <driver.log>
 // The merged report has vitest's JSON counts summed over the files, plus `crashRetries`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
@@ -23,21 +23,13 @@ const project = arg('--project');
 const report = arg('--report');
 const crashLog = arg('--crash-log');
 
-/** The browser tier's files (vitest.config.ts: packages/<package>/test/**\/*.browser.test.ts), in a stable order. */
-function browserTestFiles() {
-  const files = [];
-  for (const pkg of readdirSync(path.join(root, 'packages'))) {
-    const dir = path.join(root, 'packages', pkg, 'test');
-    let entries;
-    try {
-      entries = readdirSync(dir, { recursive: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries)
-      if (String(entry).endsWith('.browser.test.ts')) files.push(path.join('packages', pkg, 'test', String(entry)));
-  }
-  return files.sort();
+/** The project's test files, as vitest itself selects them (its config's include), in a stable order. */
+function projectTestFiles() {
+  const res = spawnSync('pnpm', ['exec', 'vitest', 'list', '--project', project, '--filesOnly', '--json'], { cwd: root, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`vitest list failed:\n${res.stderr}`);
+  return JSON.parse(res.stdout)
+    .map((entry) => path.relative(root, entry.file))
+    .sort();
 }
 
 const readText = (file) => {
@@ -58,7 +50,7 @@ function runFile(file, json) {
 
 const totals = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numRuntimeErrors: 0, crashRetries: 0 };
 const failedFiles = [];
-for (const [i, file] of browserTestFiles().entries()) {
+for (const [i, file] of projectTestFiles().entries()) {
   const json = `${report}.${i}.json`;
   console.log(`\n--- ${project}: ${file}`);
   let result = runFile(file, json);
