@@ -47,7 +47,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   return Promise.race([
     promise,
     new Promise<never>((_, reject) =>
-      signal.addEventListener('abort', () => reject(new VoiceError('ABORTED', 'The signal passed to connect() aborted')), { once: true }),
+      signal.addEventListener('abort', () => reject(new VoiceError('ABORTED', "connect()'s signal aborted")), { once: true }),
     ),
   ]);
 }

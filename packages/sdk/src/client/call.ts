@@ -76,15 +76,14 @@ export class Call {
   readonly connected: Promise<void>;
   /** Set once by #finish: resolves after everything is released and `disconnected` was dispatched. */
   #released: Promise<void> | undefined;
-  /** The microphone streams (first frame seen, or the context waits for a gesture): `connected` may be shown. */
-  #audioReady = false;
   #firstFrame: () => void = () => {};
   #turnStart = 0;
   /**
-   * The agent's speaking events that came before `connected` (its audio can start before the microphone's first
-   * frame: WebKit at load 13), dispatched right after it: an app sees `connected` first.
+   * Until `connected` was dispatched (the socket confirmed and the microphone streams), the agent's speaking events
+   * wait here (its audio can start before the microphone's first frame: WebKit at load 13), so an app sees
+   * `connected` first. `undefined` from then on: the one mark that the call has been connected.
    */
-  #earlyAgentEvents: (() => void)[] = [];
+  #untilConnected: (() => void)[] | undefined = [];
   framesCaptured = 0;
   inputLevel: Level | undefined;
   outputLevel: Level | undefined;
@@ -144,10 +143,11 @@ export class Call {
     });
     const audio = graph.start().then(() => (graph.blocked ? undefined : firstFrame));
     await raceAbort(Promise.all([transport, audio]), signal);
-    this.#audioReady = true;
+    const held = this.#untilConnected;
+    this.#untilConnected = undefined;
     this.#syncState();
     this.#emit('connected', { sessionId: this.#socket.sessionId });
-    for (const dispatch of this.#earlyAgentEvents.splice(0)) dispatch();
+    for (const dispatch of held ?? []) dispatch();
   }
 
   /**
@@ -189,7 +189,7 @@ export class Call {
   /** Resolves when the call is connected (again, while reconnecting); rejects when it ends first. */
   whenConnected(): Promise<void> {
     // Once connected, the microphone streams for good: the transport's next confirmation is the call's.
-    return this.#audioReady ? raceAbort(this.#socket.connect(), this.#controller.signal) : this.connected;
+    return this.#untilConnected ? this.connected : raceAbort(this.#socket.connect(), this.#controller.signal);
   }
 
   // ─── Controls (the client calls them on its live call only; a closed graph ignores them) ─────────────────
@@ -258,7 +258,7 @@ export class Call {
     const transport = this.#socket.state;
     // Terminal states are the call's own (set by #finish), not the transport's.
     if (this.ended || transport === 'idle' || transport === 'closed' || transport === 'error') return;
-    this.#changeState(transport === 'connected' && !this.#audioReady ? 'authenticating' : transport);
+    this.#changeState(transport === 'connected' && this.#untilConnected ? 'authenticating' : transport);
   }
 
   #changeState(state: VoiceClientState): void {
@@ -293,8 +293,8 @@ export class Call {
     onAgentSpeaking: (speaking, playedSamples) => {
       if (speaking) this.#turnStart = playedSamples;
       const dispatch = () => this.#emit(speaking ? 'agentspeakingstart' : 'agentspeakingend', { playedSamples });
-      if (this.#audioReady) dispatch();
-      else this.#earlyAgentEvents.push(dispatch);
+      if (this.#untilConnected) this.#untilConnected.push(dispatch);
+      else dispatch();
     },
     onPlaybackStats: (stats) => {
       this.jitterBuffer = stats;
