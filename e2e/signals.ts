@@ -214,17 +214,31 @@ export function dominantFrequency(signal: Float32Array, sampleRate: number, star
  * Blackman-Harris frames (side lobes at -92 dB, so a strong tone outside the band does not leak into it).
  */
 export function maxBandLevelDb(signal: Float32Array, sampleRate: number, lowHz: number, highHz: number): { db: number; atSecond: number } {
-  const n = 4096;
   let best = { db: Number.NEGATIVE_INFINITY, atSecond: 0 };
+  for (const { from, db } of bandLevels(signal, sampleRate, lowHz, highHz, 4096)) if (db > best.db) best = { db, atSecond: from };
+  return best;
+}
+
+/**
+ * The power in [lowHz, highHz] of every `n`-sample Blackman-Harris frame of `signal` (hop n/4), dBFS, with the span
+ * each frame covers in seconds from `signal[0]`.
+ */
+export function bandLevels(
+  signal: Float32Array,
+  sampleRate: number,
+  lowHz: number,
+  highHz: number,
+  n: number,
+): { from: number; to: number; db: number }[] {
+  const levels: { from: number; to: number; db: number }[] = [];
   for (let offset = 0; offset + n <= signal.length; offset += n / 4) {
     const power = powerSpectrum(signal.subarray(offset, offset + n));
     let sum = 0;
     for (let k = Math.ceil((lowHz * n) / sampleRate); k <= Math.floor((highHz * n) / sampleRate); k++) sum += power[k]!;
     // Blackman-Harris spreads one sine over ~4 bins; dividing by the window's noise bandwidth (2.0 bins) keeps 0 dBFS.
-    const db = 10 * Math.log10(sum / 2.0 + 1e-30);
-    if (db > best.db) best = { db, atSecond: offset / sampleRate };
+    levels.push({ from: offset / sampleRate, to: (offset + n) / sampleRate, db: 10 * Math.log10(sum / 2.0 + 1e-30) });
   }
-  return best;
+  return levels;
 }
 
 /**
