@@ -43,13 +43,10 @@ function loadMachinery(): Promise<Machinery> {
 
 /** Rejects with `ABORTED` as soon as `signal` aborts; otherwise settles as `promise` does. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      signal.addEventListener('abort', () => reject(new VoiceError('ABORTED', "connect()'s signal aborted")), { once: true }),
-    ),
-  ]);
+  return new Promise<T>((resolve, reject) => {
+    signal?.addEventListener('abort', () => reject(new VoiceError('ABORTED', "connect()'s signal aborted")), { once: true });
+    promise.then(resolve, reject);
+  });
 }
 
 /** Options of one `connect()`. */

@@ -97,7 +97,10 @@ export class AudioGraph {
   }
 
   async #start(): Promise<void> {
-    const running = this.#keeper.ensureRunning();
+    // Asked to run now (inside the caller's gesture, where it may), but judged blocked or not only once the microphone
+    // is open (below): a capturing page may play in Safari and Firefox, and WebKit starts a context made without a
+    // gesture once the capture runs (WebKitGTK at page load: `audioblocked` 1 s into the call, running 1 s later).
+    this.context.resume().catch(() => undefined);
     const options = this.#options;
     // The worklets first, then the microphone, wired in the task its stream arrives in. Chromium drops whatever a
     // track captures before a node consumes it: a microphone opened while the worklets still load loses that audio
@@ -124,7 +127,7 @@ export class AudioGraph {
         this.#hooks.onDeviceChange('output', undefined);
       });
     }
-    await running;
+    await this.#keeper.ensureRunning();
   }
 
   /**
