@@ -111,17 +111,3 @@ export function disconnectCountingQueued(page: TestPage): Promise<number> {
     return queued;
   });
 }
-
-/**
- * Runs a real-time measurement a second time when it reports a capture hole (Chromium's fake device drops ~10 ms
- * about once in ten runs; shared/notes/toolchain.md §8). A second holed run is a finding, not noise: its result is
- * returned as it is and the test's `holes === 0` assertion fails.
- */
-export async function withHoleRetry<T extends { holes: number }>(label: string, run: () => Promise<T>): Promise<T> {
-  const first = await run();
-  if (first.holes === 0) return first;
-  console.log(`${label}: run 1 captured ${first.holes} hole(s) or glitch(es) in the microphone's own audio; running again`);
-  const second = await run();
-  if (second.holes > 0) console.log(`${label}: run 2 captured ${second.holes} hole(s) too: failing`);
-  return second;
-}

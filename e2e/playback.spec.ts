@@ -2,7 +2,7 @@
  * Server → speakers, in real Chromium: the agent's audio is tapped right after the playback worklet, inside the
  * SDK's own AudioContext, and compared with the microphone tap of the same context.
  */
-import { connectCall, disconnectCall, withHoleRetry } from './call.ts';
+import { connectCall, disconnectCall } from './call.ts';
 import { expect, test, WAV_MIC } from './fixtures.ts';
 import { activeSpan, bestCorrelation, findHoles, matchedShare, rms } from './signals.ts';
 import { alignTaps } from './taps.ts';
@@ -11,7 +11,10 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   startServer,
   openPage,
 }) => {
-  const result = await withHoleRetry('echo', async () => {
+  // Compared with the microphone's source node (the input tap), not the WAV: a hole or glitch of the engine's own
+  // capture (WebKit's shim under load) is in what the SDK was given, so it is in the echo too, at the same lag. It is
+  // counted and printed; a run is not retried for it.
+  const result = await (async () => {
     const server = await startServer({ agent: 'echo' });
     const page = await openPage({ mic: 'utterance' });
     const { errorCode } = await connectCall(page, server, { agent: 'echo' });
@@ -50,11 +53,10 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
       playedMs: ((played.end - played.start) / sampleRate) * 1000,
       spokenMs: ((spoken.end - spoken.start) / sampleRate) * 1000,
     };
-  });
+  })();
   console.log(
-    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms`,
+    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms; ${result.holes} hole(s) in the microphone's own audio`,
   );
-  expect(result.holes).toBe(0);
   expect(result.playedMs).toBeGreaterThan(result.spokenMs * 0.9);
   // Played back at one lag throughout when the buffer stretched nothing (a stretch moves the lag: then piece by piece).
   if (result.fasterMs + result.slowerMs + result.concealedMs === 0) expect(result.ncc).toBeGreaterThanOrEqual(0.9);
@@ -70,7 +72,9 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
   startServer,
   openPage,
 }) => {
-  const result = await withHoleRetry('latency', async () => {
+  // As for the echo: measured against the microphone's source node, so a hole of the engine's capture is on both
+  // sides of the correlation; counted and printed, not retried.
+  const result = await (async () => {
     const server = await startServer({ agent: 'loopback' });
     const page = await openPage({ mic: 'utterance' });
     const { errorCode } = await connectCall(page, server, { agent: 'loopback' });
@@ -117,14 +121,13 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
       underruns: jitter?.underruns,
       lateMs: jitter?.lateMs,
     };
-  });
+  })();
   console.log(
     `loopback latency: ${result.latencyMs.toFixed(1)} ms mic-to-speaker pipeline (capture tap → output tap; goal ≤ 100 ms), ` +
       `+ ${result.outputLatencyMs.toFixed(1)} ms the browser reports for its output path; ${result.tailLatencyMs.toFixed(1)} ms at the utterance's end; ` +
       `jitter buffer: target ${result.targetMs} ms, ${result.underruns} underrun(s), ${result.lateMs} ms concealed; NCC ${result.ncc.toFixed(3)} at one lag, ` +
-      `${(result.matched * 100).toFixed(0)} % of the first 400 ms matched in 40 ms pieces`,
+      `${(result.matched * 100).toFixed(0)} % of the first 400 ms matched in 40 ms pieces; ${result.holes} hole(s) in the microphone's own audio`,
   );
-  expect(result.holes).toBe(0);
   // The lag is only meaningful if the loopback audio is the microphone's: a clear correlation peak at one lag, or,
   // where the buffer stretched or concealed, most of the head matched piece by piece around it.
   if (result.ncc <= 0.9) expect(result.matched).toBeGreaterThanOrEqual(0.75);
