@@ -19,8 +19,9 @@ export const WORKLET_FILE = 'voice.worklet.js';
 
 /**
  * How long `addModule` may take before the load counts as failed. WebKitGTK can leave it pending for ever (Blob URLs
- * often; the default `data:` URL once, at the first start-up of a page on a loaded machine): without a bound the
- * call would wait for ever instead of failing. A healthy load takes 5–300 ms, 2 s under heavy load.
+ * often; the default `data:` URL not in any run so far: a first start-up that once looked stuck was the test's dev
+ * server transforming the worklet chunk, 2-5 s): without a bound the call would wait for ever instead of failing. A
+ * healthy load takes 5–300 ms, 2 s under heavy load.
  */
 export const WORKLET_LOAD_TIMEOUT_MS = 10_000;
 
