@@ -1,9 +1,12 @@
 /**
  * Clock drift: a 4-minute monologue from a sender whose clock runs ±100 ppm off ours. The buffer must hold its
  * delay (without slipping, 100 ppm is 24 ms over 4 minutes) and may drop or repeat only samples inside silence.
- * Simulated clocks, seeded arrivals.
+ * Then the bench's 10-minute monologue (goal: within ±10 ms per 10 minutes), and the re-anchoring that must survive
+ * any fix for it. Simulated clocks, seeded arrivals.
  */
 import { describe, expect, it } from 'vitest';
+import { driftMs, median, POSITION_STEP, type Run, simulate } from '../../../../bench/jitter-simulation.ts';
+import { generateStream, generateTrace, type Trace } from '../../../../bench/traces.ts';
 import { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { zeroJitterStats } from '../../src/dsp/jitter-buffer-options.ts';
 import { type Arrival, play, RATE } from '../support/jitter-driver.ts';
@@ -64,4 +67,48 @@ describe('JitterBuffer: clock drift', { timeout: 30_000 }, () => {
       expect(spread).toBeLessThan(30);
     });
   }
+});
+
+/** [play time, play − send] of every 10 ms position played. */
+function delaysOf(trace: Trace, run: Run): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const c of trace.chunks) {
+    for (let k = Math.ceil(c.start / POSITION_STEP); k * POSITION_STEP < c.start + c.length; k++) {
+      const at = run.playTimes[k]!;
+      if (!Number.isNaN(at)) out.push([at, at - (c.sendMs - (c.start + c.length - k * POSITION_STEP) / 16)]);
+    }
+  }
+  return out;
+}
+
+describe('JitterBuffer: delay over a 10-minute monologue (the bench trace)', { timeout: 60_000 }, () => {
+  const monologueAt = (clockPpm: number, seed: number) =>
+    generateTrace({ name: 'monologue', network: 'lan', pacing: 'realtime', minutes: 10, seed, clockPpm, monologue: true, chunkMs: 20 });
+
+  // Reason: re-anchoring follows a fast sender only in ≥ 20 ms steps, to the earliest arrival (−25 ms, 2 gaps on seed 9);
+  // a fix (1 ms drift steps paid by the stretcher, 2× silence only while asked) held ±3 ms, 0 gaps, but cost 95 B of the worklet budget.
+  it.fails('drifts less than 10 ms over 10 minutes at +100 ppm, without a gap', () => {
+    for (const seed of [9, 101]) {
+      const trace = monologueAt(100, seed);
+      const run = simulate(trace, new JitterBuffer());
+      expect(Math.abs(driftMs(trace, run, 30_000))).toBeLessThan(10);
+      expect(run.gaps).toEqual([]);
+    }
+  });
+
+  it('holds its delay at 0 ppm', () => {
+    const trace = monologueAt(0, 9);
+    const run = simulate(trace, new JitterBuffer());
+    expect(Math.abs(driftMs(trace, run, 30_000))).toBeLessThan(1);
+    expect(run.gaps).toEqual([]);
+  });
+
+  // The turn a 1 s stall opens starts late (its first audio was held back): re-anchoring must give that back.
+  it('gives back the delay of a turn opened by held-back audio (1 s stall on continuous speech)', () => {
+    const trace = generateStream({ name: 'stall', minutes: 1, seed: 101, stall: { atMs: 20_000, lengthMs: 1000 } });
+    const delays = delaysOf(trace, simulate(trace, new JitterBuffer()));
+    const before = median(delays.filter(([t]) => t >= 1000 && t < 20_000).map(([, d]) => d));
+    const later = delays.filter(([t]) => t >= 25_000 && t < 40_000).map(([, d]) => d);
+    expect(Math.max(...later)).toBeLessThan(before + 20);
+  });
 });
