@@ -45,6 +45,9 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
       ncc: match.ncc,
       matched: pieces.share,
       worst: pieces.worst,
+      // Pieces below 0.7, the worst first.
+      poor: pieces.nccs.filter((ncc) => ncc < 0.7).sort((x, y) => x - y),
+      underruns: jitter?.underruns ?? 0,
       lagMovedMs: (pieces.lagMoved / sampleRate) * 1000,
       fasterMs: jitter?.shedMs ?? 0,
       slowerMs: jitter?.stretchedMs ?? 0,
@@ -55,7 +58,7 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
     };
   })();
   console.log(
-    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms; ${result.holes} hole(s) in the microphone's own audio`,
+    `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms in ${result.underruns} underrun(s); ${result.holes} hole(s) in the microphone's own audio`,
   );
   expect(result.playedMs).toBeGreaterThan(result.spokenMs * 0.9);
   // Played back at one lag throughout when the buffer stretched nothing (a stretch moves the lag: then piece by piece).
@@ -64,7 +67,9 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   // most of it at 0.9. A piece that holds a splice of the time stretcher (two periods cross-faded into one) scores
   // lower at any one lag: on Firefox's echo played 15 % fast (its slow mock clock let the queue grow), 85–100 % of
   // the pieces were at ≥ 0.9 and the worst at 0.83–0.87, in runs on a quiet and a loaded machine.
-  expect(result.worst).toBeGreaterThanOrEqual(0.7);
+  // A concealed stretch (an underrun: a late frame at load) is not the source: it may take the one or two pieces it
+  // falls in below that (Chromium at load 6: 10 ms concealed, one piece at 0.68, 97 % of the pieces at ≥ 0.9).
+  expect(result.poor.length, `pieces below 0.7: ${result.poor.map((n) => n.toFixed(2))}`).toBeLessThanOrEqual(2 * result.underruns);
   expect(result.matched).toBeGreaterThanOrEqual(0.75);
 });
 

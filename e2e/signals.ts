@@ -290,17 +290,14 @@ export function matchedShare(
   bEnd: number,
   lag: number,
   { segment, drift, threshold }: { segment: number; drift: number; threshold: number },
-): { share: number; worst: number; lagMoved: number } {
-  let matched = 0;
-  let pieces = 0;
-  let worst = 1;
+): { share: number; worst: number; lagMoved: number; nccs: number[] } {
+  const nccs: number[] = [];
   let at = lag;
   for (let start = bStart; start + segment <= bEnd; start += segment) {
     const piece = bestCorrelation(a, b, start, start + segment, at - drift, at + drift, 2);
-    pieces++;
-    worst = Math.min(worst, piece.ncc);
-    if (piece.ncc >= threshold) matched++;
+    nccs.push(piece.ncc);
     at = piece.lag;
   }
-  return { share: pieces ? matched / pieces : 0, worst, lagMoved: at - lag };
+  const matched = nccs.filter((ncc) => ncc >= threshold).length;
+  return { share: nccs.length ? matched / nccs.length : 0, worst: Math.min(1, ...nccs), lagMoved: at - lag, nccs };
 }
