@@ -20,6 +20,7 @@ const browserProject = (
       name,
       include: ['packages/*/test/**/*.browser.test.ts'],
       globalSetup: ['packages/sdk/test/browser-global-setup.ts', ...globalSetup],
+      setupFiles: ['packages/sdk/test/browser-setup.ts'],
       testTimeout: 30_000,
       browser,
     },

@@ -6,10 +6,10 @@
  * runs wherever the browser tier runs. An oscillator stands in for the microphone: what is tested is the loading,
  * and the frames prove each start-up's worklets really run.
  */
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CaptureNode } from '../../src/audio/capture-node.ts';
 import { PlaybackNode } from '../../src/audio/playback-node.ts';
-import { loadWorklets, preloadInlinedWorklets } from '../../src/audio/worklet-loader.ts';
+import { loadWorklets } from '../../src/audio/worklet-loader.ts';
 import { engine } from '../support/engine.ts';
 
 /**
@@ -32,11 +32,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-// The worklet source chunk is imported first, as `VoiceClient.preload()` does: in this tier the dev server transforms
-// it at its first import, which took 2.1-4.8 s in WebKit on a loaded machine (and failed start-up 1's 5 s bound twice
-// in 15 runs); what is timed below is the loading of the worklets into a context.
-beforeAll(() => preloadInlinedWorklets());
 
 const open: AudioContext[] = [];
 afterEach(async () => {
