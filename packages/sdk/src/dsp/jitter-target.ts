@@ -16,8 +16,8 @@ const PEAK_ABOVE_MS = 60;
 const EARLY_WINDOW_MS = 500;
 const EARLY_MS = 20;
 const EARLY_SPREAD_MS = 20;
-/** "None yet": a large Smi. */
-const NONE = 0x3fffffff;
+/** "None yet": a large Smi (below V8's largest, 2^30 − 1, so a few ms added or taken stay Smis), short in the bundle. */
+const NONE = 1e9;
 
 /**
  * Turns and their clocks (see `JitterBuffer`). A turn's clock is its first arrival plus the media received; the
@@ -74,9 +74,9 @@ export class JitterTarget {
 
   /**
    * `length` samples arrived at `arrivalMs`; `idle`: the buffer has nothing to play (the last turn, if any, is
-   * over); `position`: the play position the first of them will have. Returns true when a new turn opened.
+   * over); `position`: the play position the first of them will have.
    */
-  arrive(length: number, idle: boolean, position: number): boolean {
+  arrive(length: number, idle: boolean, position: number): void {
     const arrivalMs = this.arrivalMs;
     if (this.turnOpen && idle) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
@@ -85,19 +85,17 @@ export class JitterTarget {
       if (lateness <= this.#options.maxLatenessMs) this.#learn(Math.round(lateness * SAMPLES_PER_MS), length);
       this.closeTurn();
     }
-    const opened = !this.turnOpen;
-    if (opened) {
-      this.#openTurn(position);
-      this.#learn(0, length);
-    } else {
+    if (this.turnOpen) {
       let lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
       lateness -= this.#reanchor(Math.round(lateness));
       // Early audio (a source ahead of real time) counts as on time.
       this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
+    } else {
+      this.#openTurn(position);
+      this.#learn(0, length);
     }
     this.turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
-    return opened;
   }
 
   closeTurn(): void {
