@@ -186,6 +186,7 @@ export class JitterBuffer {
   #noteArrival(length: number, position: number): void {
     const target = this.#target;
     target.arrive(length, this.#state === IDLE, position);
+    this.#stretcher.credit -= target.driftMs * SAMPLES_PER_MS;
     const arrivalMs = target.arrivalMs;
     if (this.#state === IDLE) {
       this.#state = WAITING;
