@@ -48,8 +48,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   readonly #resampler: Resampler;
   readonly #pulled = new Float32Array(STEP);
   readonly #resampled: Float32Array;
+  /** Resampled output not played yet, from index 0 (what a quantum leaves, under 1 ms, moves to the front). */
   readonly #fifo = new Float32Array(FIFO_FRAMES);
-  #fifoRead = 0;
   #fifoCount = 0;
   // Output level over the current interval, accumulated in #play. Not `LevelMeter`: its window-closing call runs
   // only a few times a second, so V8 leaves it unoptimised and it boxes its results; folded into process() (hot,
@@ -97,7 +97,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.#statsIntervalFrames = Math.round((intervalMs * sampleRate) / 1000);
     this.#framesToStats = this.#statsIntervalFrames;
     this.#smoothing = 1 - Math.exp(-1 / (VOLUME_SMOOTHING_SECONDS * sampleRate));
-    this.#volume = this.#gain = clampVolume(o.volume);
+    // The volume (here and in `volume` commands) was checked on the main thread: 0…1 (`checkVolume`).
+    this.#volume = this.#gain = o.volume;
     this.#originTime = currentTime;
     this.#flushFadeFrames = Math.max(1, Math.round(FLUSH_FADE_SECONDS * sampleRate));
     this.port.onmessage = this.#onCommand;
@@ -106,13 +107,22 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const channels = outputs[0];
     const first = channels?.[0];
-    if (!channels || !first) return true;
+    if (!first) return true;
     const frames = first.length;
     if (this.#clockMs < 0) this.#clockMs = Math.round((currentTime - this.#originTime) * 1000);
     this.#fill(frames);
     this.#play(first, frames);
-    if (this.#flushFramesLeft === 0) this.#endFlush();
-    for (let c = 1; c < channels.length; c++) channels[c]!.set(first);
+    if (this.#flushFramesLeft === 0) {
+      // The flush's output fade is over: what the FIFO and the resampler still hold of the flushed audio is
+      // dropped, so the next reply starts from silence (the buffer keeps one fade length of silence after a flush,
+      // so none of the next reply has been pulled yet; the check is a guard).
+      this.#flushFramesLeft = -1;
+      if (this.#buffer.playedSamples <= this.#flushEnd) {
+        this.#resampler.reset();
+        this.#fifoCount = 0;
+      }
+    }
+    for (let c = 1; c < channels!.length; c++) channels![c]!.set(first);
 
     if (this.#buffer.speaking !== this.#speaking) {
       this.#speaking = this.#buffer.speaking;
@@ -145,11 +155,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     while (this.#fifoCount < frames) {
       this.#buffer.pull(this.#pulled, STEP, this.#clockMs++);
       const produced = this.#resampler.process(this.#pulled, this.#resampled, STEP);
-      let write = (this.#fifoRead + this.#fifoCount) % FIFO_FRAMES;
-      for (let i = 0; i < produced; i++) {
-        fifo[write] = this.#resampled[i]!;
-        write = write + 1 === FIFO_FRAMES ? 0 : write + 1;
-      }
+      for (let i = 0; i < produced; i++) fifo[this.#fifoCount + i] = this.#resampled[i]!;
       this.#fifoCount += produced;
     }
   }
@@ -164,41 +170,26 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     const volume = this.#volume;
     const smoothing = this.#smoothing;
     let gain = this.#gain;
-    let read = this.#fifoRead;
     let sumSquares = this.#sumSquares;
     let peak = this.#peak;
     let flushLeft = this.#flushFramesLeft;
     const flushFrames = this.#flushFadeFrames;
     for (let i = 0; i < frames; i++) {
       gain += (volume - gain) * smoothing;
-      let y = fifo[read]! * gain;
+      let y = fifo[i]! * gain;
       // A flush: a linear fade to 0 on the output (after the resampler, so its 3 ms delay adds nothing), then 0.
       if (flushLeft >= 0) y = flushLeft > 0 ? (y * --flushLeft) / flushFrames : 0;
       out[i] = y;
       sumSquares += y * y;
       const magnitude = y < 0 ? -y : y;
       if (magnitude > peak) peak = magnitude;
-      read = read + 1 === FIFO_FRAMES ? 0 : read + 1;
     }
     this.#sumSquares = sumSquares;
     this.#peak = peak;
     this.#flushFramesLeft = flushLeft;
     this.#gain = gain;
-    this.#fifoRead = read;
     this.#fifoCount -= frames;
-  }
-
-  /**
-   * After a flush's output fade: what the FIFO and the resampler still hold of the flushed audio is dropped, so
-   * the next reply starts from silence (the buffer keeps one fade length of silence after a flush, so none of the
-   * next reply has been pulled yet; the check is a guard).
-   */
-  #endFlush(): void {
-    this.#flushFramesLeft = -1;
-    if (this.#buffer.playedSamples <= this.#flushEnd) {
-      this.#resampler.reset();
-      this.#fifoCount = 0;
-    }
+    fifo.copyWithin(0, frames, frames + this.#fifoCount);
   }
 
   // Our own node is the only sender, so commands are trusted; still, nothing here may throw.
@@ -206,11 +197,13 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     const command = event.data as PlaybackCommand | null;
     if (typeof command !== 'object' || command === null) return;
     switch (command.type) {
-      case 'audio':
-        if (command.pcm instanceof ArrayBuffer && command.pcm.byteLength >= 2) {
-          this.#buffer.push(new Int16Array(command.pcm, 0, command.pcm.byteLength >> 1), (currentTime - this.#originTime) * 1000);
+      case 'audio': {
+        const pcm = command.pcm;
+        if (pcm instanceof ArrayBuffer && pcm.byteLength >= 2) {
+          this.#buffer.push(new Int16Array(pcm, 0, pcm.byteLength >> 1), (currentTime - this.#originTime) * 1000);
         }
         break;
+      }
       case 'flush': {
         const message = this.#flushedMessage;
         message.id = command.id;
@@ -223,14 +216,10 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         break;
       }
       case 'volume':
-        this.#volume = clampVolume(command.volume);
+        this.#volume = command.volume;
         break;
     }
   };
-}
-
-function clampVolume(volume: number): number {
-  return volume >= 0 ? Math.min(volume, 1) : 0; // NaN → 0
 }
 
 registerProcessor(PLAYBACK_PROCESSOR, PlaybackProcessor);

@@ -16,6 +16,7 @@ import { PlayoutSpeed } from './playout-speed.ts';
 import { TimeStretcher } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
+// In order: the states before PLAYING are silent.
 const IDLE = 0;
 const WAITING = 1;
 const PLAYING = 2;
@@ -185,6 +186,7 @@ export class JitterBuffer {
   #noteArrival(length: number, position: number): void {
     const target = this.#target;
     target.arrive(length, this.#state === IDLE, position);
+    this.#stretcher.credit -= target.driftMs * SAMPLES_PER_MS;
     const arrivalMs = target.arrivalMs;
     if (this.#state === IDLE) {
       this.#state = WAITING;
@@ -205,7 +207,7 @@ export class JitterBuffer {
     else if (this.#state === WAITING && (this.#clockMs + i / SAMPLES_PER_MS >= this.#startAtMs || this.#clearlyAhead())) {
       this.#state = PLAYING;
     }
-    if (held || this.#state === IDLE || this.#state === WAITING) {
+    if (held || this.#state < PLAYING) {
       out[i] = 0;
       this.madeUpSamples++;
       return;

@@ -16,8 +16,10 @@ const PEAK_ABOVE_MS = 60;
 const EARLY_WINDOW_MS = 500;
 const EARLY_MS = 20;
 const EARLY_SPREAD_MS = 20;
-/** "None yet": a large Smi. */
-const NONE = 0x3fffffff;
+/** Early windows per drift window (≥ 5 s), in which the clock follows the arrivals' floor by at most 1 ms. */
+const DRIFT_WINDOWS = 10;
+/** "None yet": a large Smi (below V8's largest, 2^30 − 1, so a few ms added or taken stay Smis), short in the bundle. */
+const NONE = 1e9;
 
 /**
  * Turns and their clocks (see `JitterBuffer`). A turn's clock is its first arrival plus the media received; the
@@ -51,9 +53,18 @@ export class JitterTarget {
   turnMedia = 0;
   /** The play position (played samples) of the open turn's first sample. */
   turnStartPosition = 0;
+  /**
+   * The clock's move at the last arrival, ms, that followed drift (±1 or 0): the buffer plays that much faster or
+   * slower at once (`TimeStretcher.credit`), so the delay against the clock stays as it was.
+   */
+  driftMs = 0;
   #windowStartMs = 0;
   #windowLeast = NONE;
   #previousLeast = NONE;
+  #windows = 0;
+  #driftLeast = NONE;
+  /** The least lateness of the turn's first drift window: the floor the clock keeps the arrivals at. */
+  #floor = 0;
   #turnLargestChunk = 0;
   #previousLargestChunk = 0;
   /** After a peak: its burst of held-back chunks is arriving (until one comes within the jitter quantile). */
@@ -74,30 +85,27 @@ export class JitterTarget {
 
   /**
    * `length` samples arrived at `arrivalMs`; `idle`: the buffer has nothing to play (the last turn, if any, is
-   * over); `position`: the play position the first of them will have. Returns true when a new turn opened.
+   * over); `position`: the play position the first of them will have.
    */
-  arrive(length: number, idle: boolean, position: number): boolean {
-    const arrivalMs = this.arrivalMs;
+  arrive(length: number, idle: boolean, position: number): void {
+    // Behind the open turn's clock (if any), ms.
+    let lateness = this.arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
     if (this.turnOpen && idle) {
       // The last turn ended (the queue stayed empty for turnGapMs). If this audio is only a little behind that
       // turn's clock it was a stall: learn from it, then start afresh either way.
-      const lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
       if (lateness <= this.#options.maxLatenessMs) this.#learn(Math.round(lateness * SAMPLES_PER_MS), length);
       this.closeTurn();
     }
-    const opened = !this.turnOpen;
-    if (opened) {
-      this.#openTurn(position);
-      this.#learn(0, length);
-    } else {
-      let lateness = arrivalMs - (this.turnFirstArrivalTicks + this.turnMedia) / SAMPLES_PER_MS;
+    if (this.turnOpen) {
       lateness -= this.#reanchor(Math.round(lateness));
       // Early audio (a source ahead of real time) counts as on time.
       this.#learn(Math.max(0, Math.round(lateness * SAMPLES_PER_MS)), length);
+    } else {
+      this.#openTurn(position);
+      this.#learn(0, length);
     }
     this.turnMedia += length;
     if (length > this.#turnLargestChunk) this.#turnLargestChunk = length;
-    return opened;
   }
 
   closeTurn(): void {
@@ -139,30 +147,51 @@ export class JitterTarget {
    * arrivals (`EARLY_WINDOW_MS` each) is as early (within `EARLY_SPREAD_MS`) and earlier than `EARLY_MS`, the source
    * is at real time and the clock was late: it moves back by that much, and the delay it shows is given back. A
    * source ahead of real time is left alone: its arrivals grow ever earlier, or come all at once (no window ends).
-   * Returns the shift, whole ms (≤ 0).
+   *
+   * A sender clock that runs fast or slow moves the arrivals' floor by 0.1 ms a second at 100 ppm. Moving the clock
+   * only once that reaches `EARLY_MS` (to the floor, giving back the first arrival's own lateness too) let the delay
+   * swing by tens of ms; instead, every drift window (`DRIFT_WINDOWS` early windows) the clock moves by up to 1 ms
+   * towards keeping the floor where the turn's first drift window found it, and the buffer plays that 1 ms faster or
+   * slower at once (`driftMs`). At most 1 ms a window: 200 ppm, so a source ahead of or behind real time is barely
+   * followed. Returns the shift, whole ms.
    */
   #reanchor(latenessMs: number): number {
     const nowMs = Math.round(this.arrivalMs);
+    let drift = 0;
     if (nowMs - this.#windowStartMs >= EARLY_WINDOW_MS) {
       this.#previousLeast = this.#windowLeast;
       this.#windowLeast = NONE;
       this.#windowStartMs = nowMs;
+      if (++this.#windows % DRIFT_WINDOWS === 0) {
+        if (this.#windows === DRIFT_WINDOWS) this.#floor = this.#driftLeast;
+        const off = this.#driftLeast - this.#floor;
+        drift = off > 1 ? 1 : off < -1 ? -1 : 0;
+        this.#driftLeast = NONE;
+      }
     }
     if (latenessMs < this.#windowLeast) this.#windowLeast = latenessMs;
+    if (latenessMs < this.#driftLeast) this.#driftLeast = latenessMs;
     const a = this.#previousLeast;
     const b = this.#windowLeast;
     const early = Math.max(a, b);
     // Applied as a select and arithmetic that always run: a rarely taken branch would run unoptimised and box.
-    const shift = a !== NONE && early <= -EARLY_MS && Math.abs(a - b) <= EARLY_SPREAD_MS ? early : 0;
+    const held = a !== NONE && early <= -EARLY_MS && Math.abs(a - b) <= EARLY_SPREAD_MS ? early : 0;
+    const shift = held + drift;
+    this.driftMs = drift;
     this.turnFirstArrivalTicks += shift * SAMPLES_PER_MS;
     this.#windowLeast -= shift;
-    if (shift < 0) this.#previousLeast = NONE;
+    this.#driftLeast -= shift;
+    if (held < 0) {
+      this.#previousLeast = NONE;
+      this.#windows = 0;
+    }
     return shift;
   }
 
   #openTurn(position: number): void {
     this.#windowStartMs = Math.round(this.arrivalMs);
-    this.#windowLeast = this.#previousLeast = NONE;
+    this.#windowLeast = this.#previousLeast = this.#driftLeast = NONE;
+    this.#windows = this.driftMs = 0;
     this.turnOpen = true;
     this.turnFirstArrivalTicks = Math.round(this.arrivalMs * SAMPLES_PER_MS);
     this.turnMedia = 0;

@@ -70,8 +70,9 @@ export class LevelMeter {
   }
 
   #closeWindow(): void {
-    this.#rmsDb = toDbfs(Math.sqrt(this.#sumSquares / this.#count));
-    this.#peakDb = toDbfs(this.#peak);
+    // `toDbfs` written out, as in the playback worklet: the same text twice in the worklet bundle, no function.
+    this.#rmsDb = 20 * Math.log10(Math.sqrt(this.#sumSquares / this.#count));
+    this.#peakDb = 20 * Math.log10(this.#peak);
     this.#sumSquares = 0;
     this.#peak = 0;
     this.#count = 0;

@@ -7,8 +7,8 @@ import type { JitterTarget } from './jitter-target.ts';
 import { MAX_STRETCH } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
-/** "Not reached": a large Smi, so the fields stay small integers. */
-const NO_MINIMUM = 0x3fffffff;
+/** "Not reached": a large Smi (below V8's largest, 2^30 − 1), so the fields stay small integers; short in the bundle. */
+const NO_MINIMUM = 1e9;
 /** Queue kept under the least recent level when giving delay back: 10 ms. */
 const CUSHION = 160;
 /** Excess (16 kHz samples) that starts giving back (20 ms), and where it stops (5 ms). */

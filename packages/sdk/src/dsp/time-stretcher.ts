@@ -59,7 +59,8 @@ export class TimeStretcher {
   /** Asked-for speed; `speed` ramps towards it. Numbers from the start (see the playback worklet). */
   desired = 1;
   speed = 1;
-  #credit = 0;
+  /** Samples to play faster (positive) or slower than the source, settled by accelerates and expands. */
+  credit = 0;
   #silentSegment = false;
   fasterSamples = 0;
   slowerSamples = 0;
@@ -77,7 +78,7 @@ export class TimeStretcher {
 
   /** Source samples the current segment consumed that have not been heard yet (in proportion). */
   get unheard(): number {
-    return this.#ratio * (this.#length - this.#read);
+    return this.#ratio * this.pending;
   }
 
   /** Whether output is concealment (or silence waiting for audio), not the source. */
@@ -100,18 +101,18 @@ export class TimeStretcher {
       const step = (MAX_STRETCH * produced) / RAMP_SAMPLES;
       const wanted = Math.min(1 + MAX_STRETCH, Math.max(1 - MAX_STRETCH, this.desired));
       this.speed = wanted > this.speed ? Math.min(wanted, this.speed + step) : Math.max(wanted, this.speed - step);
-      const rate = this.#silentSegment && this.speed > 1 ? SILENT_SPEED - 1 : this.speed - 1;
-      this.#credit = Math.min(2 * MAX_PERIOD, Math.max(-2 * MAX_PERIOD, this.#credit + rate * produced));
+      const rate = this.#silentSegment && wanted > 1 ? SILENT_SPEED - 1 : this.speed - 1;
+      this.credit = Math.min(2 * MAX_PERIOD, Math.max(-2 * MAX_PERIOD, this.credit + rate * produced));
     } else {
       this.speed = 1;
-      this.#credit = 0;
+      this.credit = 0;
     }
     this.#read = 0;
     const queued = ring.queued;
     // The credit is settled here, in the one hot method: doubles touched in rarely run code are boxed (allocated).
     if (this.#concealing) this.#reenter(ring);
-    else if (this.#credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.#credit -= this.#accelerate(ring);
-    else if (this.#credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.#credit += this.#expand(ring);
+    else if (this.credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.credit -= this.#accelerate(ring);
+    else if (this.credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.credit += this.#expand(ring);
     else this.#copySegment(ring, Math.min(COPY, queued), false);
   }
 
@@ -136,7 +137,7 @@ export class TimeStretcher {
     this.#concealing = true;
     this.#concealment.mute();
     this.#length = this.#read = this.#ratio = 0;
-    this.#credit = 0;
+    this.credit = 0;
     this.speed = this.desired = 1;
   }
 
