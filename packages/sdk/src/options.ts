@@ -197,8 +197,9 @@ export interface AudioOptions {
   /** `latencyHint` of the AudioContext. @default 'interactive' */
   latencyHint?: 'interactive' | 'balanced' | 'playback' | number;
   /**
-   * How long `AudioContext.resume()` may take before the audio counts as blocked by the autoplay policy: the client
-   * then fires `audioblocked` and resumes on the next click or key press in the page.
+   * How long the AudioContext may take to run, counted once the microphone is open (a capturing page may play audio
+   * in Safari and Firefox), before the audio counts as blocked by the autoplay policy: the client then fires
+   * `audioblocked` and resumes on the next click or key press in the page.
    * @default 1000
    */
   audioResumeTimeoutMs?: number;
