@@ -3,19 +3,12 @@
  * WAV the fake microphone played.
  */
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { connectCall, disconnectCountingQueued } from './call.ts';
+import { connectCall } from './call.ts';
 import { TONE_AMPLITUDE } from './fixture-files.ts';
 import { expect, test, WAV_MIC } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
-import { readRecording } from './recordings.ts';
+import { expectEveryFrameRecorded, hangUpAndReadRecording } from './recordings.ts';
 import { activeSpan, bandLevels, dominantFrequency, findHoles, maxBandLevelDb, rms, toDb } from './signals.ts';
-import type { TestPage } from './test-page.ts';
-
-async function sessionId(page: TestPage): Promise<string> {
-  const id = await page.evaluate(() => window.voiceClient?.sessionId);
-  if (!id) throw new Error('the server sent no sessionId');
-  return id;
-}
 
 /** Runs of ≥ 5 ms of digital silence in `signal[start, end)`: where each starts, and how long it is (samples). */
 function holeRuns(signal: Float32Array, sampleRate: number, start: number, end: number): { at: number; length: number }[] {
@@ -44,21 +37,11 @@ test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
   await page.waitForTimeout(3000);
   // The connected time on the audio clock, which paces the capture (Firefox's mock device runs slow).
   const connectedSeconds = (await page.evaluate(() => window.__probe.audioTime())) - connectedAudioTime!;
-  const { input } = await page.evaluate(() => window.__probe.stopTaps());
-  const firstFrameEnd = await page.evaluate(() => window.__probe.firstFrameEnd);
-  const queuedAtHangUp = await disconnectCountingQueued(page);
-  // After the disconnect: the transport's counters cover the whole (single) session.
-  const { framesSent, framesCaptured, dropped } = await page.evaluate(() => ({
-    framesSent: window.voiceClient!.stats.transport.framesSent,
-    framesCaptured: window.voiceClient!.stats.framesCaptured,
-    dropped: window.voiceClient!.stats.transport.droppedFrames,
-  }));
-  const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
+  const call = await hangUpAndReadRecording(page, recordDir);
+  const { input, recordingStart, framesSent, sidecar, wav } = call;
   const span = activeSpan(wav.samples, WIRE_SAMPLE_RATE, -30);
   if (!span) throw new Error('the recording holds no tone');
-  // Every frame captured was recorded, in order: recorded sample i is input time firstFrameEnd − 319/16000 + i/16000.
   const tapped = tapSamples(input);
-  const recordingStart = firstFrameEnd! - (320 - 1) / WIRE_SAMPLE_RATE;
   const tapEnd = Math.floor(((input.startFrame + tapped.length) / input.sampleRate - recordingStart) * WIRE_SAMPLE_RATE);
   // Leave out the edges: the tone's first and last 50 ms may be partial frames; and what the tap did not see (the
   // capture runs on until the disconnect).
@@ -84,10 +67,8 @@ test(`a 1 kHz tone arrives as 16 kHz mono at 1 kHz ±1%, within 1 dB of the sour
       `${((end - start) / WIRE_SAMPLE_RATE).toFixed(2)} s checked against the source node: holes ${holes.length} ` +
       `(${sdkHoles.length} not at the source node) ${JSON.stringify(holes)}`,
   );
-  // No frame lost on the way (the ones still queued at the hang-up were the last ones), so the mapping above holds.
-  expect(dropped.backpressure + dropped.reconnectOverflow + dropped.notConnected).toBe(0);
-  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
-  expect(sidecar.frames).toBe(framesSent);
+  // No frame lost on the way, so the mapping from recording to source node above holds.
+  expectEveryFrameRecorded(call);
   expect(sidecar.invalidFrames).toBe(0);
   expect(sdkHoles).toEqual([]);
   expect({ sampleRate: wav.sampleRate, channels: wav.channels, bitsPerSample: wav.bitsPerSample }).toEqual({
@@ -122,23 +103,13 @@ test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
   expect(errorCode).toBeUndefined();
   // 5.2 s of the audio clock, not the wall's: Firefox's mock audio device runs at 0.6–0.97× real time.
   await page.evaluate(() => window.__probe.audioSleep(5.2));
-  const { input } = await page.evaluate(() => window.__probe.stopTaps());
-  const firstFrameEnd = await page.evaluate(() => window.__probe.firstFrameEnd);
-  const queuedAtHangUp = await disconnectCountingQueued(page);
-  const { framesSent, framesCaptured, dropped } = await page.evaluate(() => ({
-    framesSent: window.voiceClient!.stats.transport.framesSent,
-    framesCaptured: window.voiceClient!.stats.framesCaptured,
-    dropped: window.voiceClient!.stats.transport.droppedFrames,
-  }));
-  const { sidecar, wav } = await readRecording(recordDir, await sessionId(page));
-  expect(dropped.backpressure + dropped.reconnectOverflow + dropped.notConnected).toBe(0);
-  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
-  expect(sidecar.frames).toBe(framesSent);
+  const call = await hangUpAndReadRecording(page, recordDir);
+  expectEveryFrameRecorded(call);
+  const { input, recordingStart, wav } = call;
   const captured = tapSamples(input);
   const span = activeSpan(captured, input.sampleRate, -30);
   if (!span) throw new Error('the microphone delivered no sweep');
   // Both on the context's clock, in seconds: recorded sample i is input time recordingStart + i/16000.
-  const recordingStart = firstFrameEnd! - (320 - 1) / WIRE_SAMPLE_RATE;
   const tapStart = input.startFrame / input.sampleRate;
   const tapEnd = tapStart + captured.length / input.sampleRate;
   const glitches = bandLevels(captured, input.sampleRate, 50, 6400, 4096)
@@ -166,7 +137,7 @@ test(`a 7 → 23 kHz sweep leaves nothing above -60 dBFS in the speech band (ant
   console.log(
     `sweep: strongest alias in 50 Hz–6.4 kHz ${alias.db.toFixed(1)} dBFS at ${alias.atSecond.toFixed(2)} s, over ` +
       `${checkedSeconds.toFixed(2)} s of the recording (${glitched} of ${checked + glitched} 64 ms frames left out: the ` +
-      `microphone's own audio had ${glitches.length} glitched 85 ms frames, before the SDK); the sweep's own start ` +
+      `microphone's own audio had ${glitches.length} glitched ${Math.round((4096 / input.sampleRate) * 1000)} ms frames, before the SDK); the sweep's own start ` +
       `(6.6–8 kHz) ${edge.db.toFixed(1)} dBFS; ${(wav.samples.length / WIRE_SAMPLE_RATE).toFixed(2)} s recorded`,
   );
   // The sweep did reach the server (its in-band start), so a silent recording cannot pass; and most of it is checked.

@@ -14,49 +14,47 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   // Compared with the microphone's source node (the input tap), not the WAV: a hole or glitch of the engine's own
   // capture (WebKit's shim under load) is in what the SDK was given, so it is in the echo too, at the same lag. It is
   // counted and printed; a run is not retried for it.
-  const result = await (async () => {
-    const server = await startServer({ agent: 'echo' });
-    const page = await openPage({ mic: 'utterance' });
-    const { errorCode } = await connectCall(page, server, { agent: 'echo' });
-    expect(errorCode).toBeUndefined();
-    await page.evaluate(() => window.__probe.startTaps(8));
-    // Utterance at ~1.5 s, 1.2 s long; the agent answers after ~600 ms of silence, at real-time pace.
-    await page.waitForFunction(() => window.__events.some((e) => e.type === 'agentspeakingend'), undefined, { timeout: 15_000 });
-    const taps = await page.evaluate(() => window.__probe.stopTaps());
-    const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
-    await disconnectCall(page);
-    const { input, output, sampleRate } = alignTaps(taps.input, taps.output);
-    const spoken = activeSpan(input, sampleRate, -40);
-    const played = activeSpan(output, sampleRate, -40);
-    if (!spoken || !played) throw new Error(`no ${spoken ? 'echo' : 'utterance'} in the taps`);
-    const guess = played.start - spoken.start;
-    const window_ = Math.round(sampleRate * 0.15);
-    const match = bestCorrelation(input, output, played.start, played.end, guess - window_, guess + window_, 4);
-    // 40 ms pieces, each within ±8 ms of the previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured
-    // on a Firefox echo played 9 % fast (its mock clock runs slow, so the queue grew and was given back): 96 % of the
-    // pieces at ≥ 0.9, median 0.999 (50 ms / ±10 ms: 91 %; 20 ms / ±5 ms lost the lag).
-    const pieces = matchedShare(input, output, played.start, played.end, match.lag, {
-      segment: Math.round(sampleRate * 0.04),
-      drift: Math.round(sampleRate * 0.008),
-      threshold: 0.9,
-    });
-    return {
-      holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
-      ncc: match.ncc,
-      matched: pieces.share,
-      worst: pieces.worst,
-      // Pieces below 0.7, the worst first.
-      poor: pieces.nccs.filter((ncc) => ncc < 0.7).sort((x, y) => x - y),
-      underruns: jitter?.underruns ?? 0,
-      lagMovedMs: (pieces.lagMoved / sampleRate) * 1000,
-      fasterMs: jitter?.shedMs ?? 0,
-      slowerMs: jitter?.stretchedMs ?? 0,
-      concealedMs: jitter?.concealedMs ?? 0,
-      echoDelayMs: (match.lag / sampleRate) * 1000,
-      playedMs: ((played.end - played.start) / sampleRate) * 1000,
-      spokenMs: ((spoken.end - spoken.start) / sampleRate) * 1000,
-    };
-  })();
+  const server = await startServer({ agent: 'echo' });
+  const page = await openPage({ mic: 'utterance' });
+  const { errorCode } = await connectCall(page, server, { agent: 'echo' });
+  expect(errorCode).toBeUndefined();
+  await page.evaluate(() => window.__probe.startTaps(8));
+  // Utterance at ~1.5 s, 1.2 s long; the agent answers after ~600 ms of silence, at real-time pace.
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'agentspeakingend'), undefined, { timeout: 15_000 });
+  const taps = await page.evaluate(() => window.__probe.stopTaps());
+  const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
+  await disconnectCall(page);
+  const { input, output, sampleRate } = alignTaps(taps.input, taps.output);
+  const spoken = activeSpan(input, sampleRate, -40);
+  const played = activeSpan(output, sampleRate, -40);
+  if (!spoken || !played) throw new Error(`no ${spoken ? 'echo' : 'utterance'} in the taps`);
+  const guess = played.start - spoken.start;
+  const window_ = Math.round(sampleRate * 0.15);
+  const match = bestCorrelation(input, output, played.start, played.end, guess - window_, guess + window_, 4);
+  // 40 ms pieces, each within ±8 ms of the previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured
+  // on a Firefox echo played 9 % fast (its mock clock runs slow, so the queue grew and was given back): 96 % of the
+  // pieces at ≥ 0.9, median 0.999 (50 ms / ±10 ms: 91 %; 20 ms / ±5 ms lost the lag).
+  const pieces = matchedShare(input, output, played.start, played.end, match.lag, {
+    segment: Math.round(sampleRate * 0.04),
+    drift: Math.round(sampleRate * 0.008),
+    threshold: 0.9,
+  });
+  const result = {
+    holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
+    ncc: match.ncc,
+    matched: pieces.share,
+    worst: pieces.worst,
+    // Pieces below 0.7, the worst first.
+    poor: pieces.nccs.filter((ncc) => ncc < 0.7).sort((x, y) => x - y),
+    underruns: jitter?.underruns ?? 0,
+    lagMovedMs: (pieces.lagMoved / sampleRate) * 1000,
+    fasterMs: jitter?.shedMs ?? 0,
+    slowerMs: jitter?.stretchedMs ?? 0,
+    concealedMs: jitter?.concealedMs ?? 0,
+    echoDelayMs: (match.lag / sampleRate) * 1000,
+    playedMs: ((played.end - played.start) / sampleRate) * 1000,
+    spokenMs: ((spoken.end - spoken.start) / sampleRate) * 1000,
+  };
   console.log(
     `echo: NCC ${result.ncc.toFixed(4)} at one lag, ${(result.matched * 100).toFixed(0)} % of the echo matched in 40 ms pieces (worst piece ${result.worst.toFixed(3)}, lag moved ${result.lagMovedMs.toFixed(1)} ms); echoed ${result.playedMs.toFixed(0)} ms of a ${result.spokenMs.toFixed(0)} ms utterance, ${result.echoDelayMs.toFixed(0)} ms after it; in the call the jitter buffer played ${result.fasterMs} ms faster, ${result.slowerMs} ms slower, concealed ${result.concealedMs} ms in ${result.underruns} underrun(s); ${result.holes} hole(s) in the microphone's own audio`,
   );
@@ -79,54 +77,52 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
 }) => {
   // As for the echo: measured against the microphone's source node, so a hole of the engine's capture is on both
   // sides of the correlation; counted and printed, not retried.
-  const result = await (async () => {
-    const server = await startServer({ agent: 'loopback' });
-    const page = await openPage({ mic: 'utterance' });
-    const { errorCode } = await connectCall(page, server, { agent: 'loopback' });
-    expect(errorCode).toBeUndefined();
-    await page.evaluate(() => window.__probe.startTaps(5));
-    // 4 s of the audio clock (Firefox's mock device runs at 0.6–0.97× the wall clock): the utterance and its return.
-    await page.evaluate(() => window.__probe.audioSleep(4));
-    const taps = await page.evaluate(() => window.__probe.stopTaps());
-    const outputLatencyMs = await page.evaluate(() => window.voiceClient!.stats.outputLatencyMs ?? 0);
-    const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
-    await disconnectCall(page);
-    const { input, output, sampleRate } = alignTaps(taps.input, taps.output);
-    const spoken = activeSpan(input, sampleRate, -40);
-    const played = activeSpan(output, sampleRate, -40);
-    if (!spoken || !played) throw new Error(`no ${spoken ? 'loopback audio' : 'utterance'} in the taps`);
-    // The lag over the utterance's first 400 ms. Over the whole of it the lag may grow: an underrun mid-stream
-    // (a late frame on a busy machine) is concealed, and what follows plays that much later (the buffer's lateMs).
-    const head = Math.min(played.end, played.start + Math.round(sampleRate * 0.4));
-    const match = bestCorrelation(input, output, played.start, head, 0, Math.round(sampleRate * 0.5), 4);
-    const tail = bestCorrelation(
-      input,
-      output,
-      Math.max(played.start, played.end - Math.round(sampleRate * 0.4)),
-      played.end,
-      0,
-      Math.round(sampleRate * 0.5),
-      4,
-    );
-    // The same head in 40 ms pieces, each within ±8 ms of the last: where the buffer stretched or concealed in it,
-    // no one lag fits all of it (Firefox at load: one lag 0.74, the pieces 1 underrun and 12 ms concealed apart).
-    const pieces = matchedShare(input, output, played.start, head, match.lag, {
-      segment: Math.round(sampleRate * 0.04),
-      drift: Math.round(sampleRate * 0.008),
-      threshold: 0.9,
-    });
-    return {
-      holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
-      latencyMs: (match.lag / sampleRate) * 1000,
-      matched: pieces.share,
-      tailLatencyMs: (tail.lag / sampleRate) * 1000,
-      ncc: match.ncc,
-      outputLatencyMs,
-      targetMs: jitter?.targetMs,
-      underruns: jitter?.underruns,
-      lateMs: jitter?.lateMs,
-    };
-  })();
+  const server = await startServer({ agent: 'loopback' });
+  const page = await openPage({ mic: 'utterance' });
+  const { errorCode } = await connectCall(page, server, { agent: 'loopback' });
+  expect(errorCode).toBeUndefined();
+  await page.evaluate(() => window.__probe.startTaps(5));
+  // 4 s of the audio clock (Firefox's mock device runs at 0.6–0.97× the wall clock): the utterance and its return.
+  await page.evaluate(() => window.__probe.audioSleep(4));
+  const taps = await page.evaluate(() => window.__probe.stopTaps());
+  const outputLatencyMs = await page.evaluate(() => window.voiceClient!.stats.outputLatencyMs ?? 0);
+  const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
+  await disconnectCall(page);
+  const { input, output, sampleRate } = alignTaps(taps.input, taps.output);
+  const spoken = activeSpan(input, sampleRate, -40);
+  const played = activeSpan(output, sampleRate, -40);
+  if (!spoken || !played) throw new Error(`no ${spoken ? 'loopback audio' : 'utterance'} in the taps`);
+  // The lag over the utterance's first 400 ms. Over the whole of it the lag may grow: an underrun mid-stream
+  // (a late frame on a busy machine) is concealed, and what follows plays that much later (the buffer's lateMs).
+  const head = Math.min(played.end, played.start + Math.round(sampleRate * 0.4));
+  const match = bestCorrelation(input, output, played.start, head, 0, Math.round(sampleRate * 0.5), 4);
+  const tail = bestCorrelation(
+    input,
+    output,
+    Math.max(played.start, played.end - Math.round(sampleRate * 0.4)),
+    played.end,
+    0,
+    Math.round(sampleRate * 0.5),
+    4,
+  );
+  // The same head in 40 ms pieces, each within ±8 ms of the last: where the buffer stretched or concealed in it,
+  // no one lag fits all of it (Firefox at load: one lag 0.74, the pieces 1 underrun and 12 ms concealed apart).
+  const pieces = matchedShare(input, output, played.start, head, match.lag, {
+    segment: Math.round(sampleRate * 0.04),
+    drift: Math.round(sampleRate * 0.008),
+    threshold: 0.9,
+  });
+  const result = {
+    holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
+    latencyMs: (match.lag / sampleRate) * 1000,
+    matched: pieces.share,
+    tailLatencyMs: (tail.lag / sampleRate) * 1000,
+    ncc: match.ncc,
+    outputLatencyMs,
+    targetMs: jitter?.targetMs,
+    underruns: jitter?.underruns,
+    lateMs: jitter?.lateMs,
+  };
   console.log(
     `loopback latency: ${result.latencyMs.toFixed(1)} ms mic-to-speaker pipeline (capture tap → output tap; goal ≤ 100 ms), ` +
       `+ ${result.outputLatencyMs.toFixed(1)} ms the browser reports for its output path; ${result.tailLatencyMs.toFixed(1)} ms at the utterance's end; ` +

@@ -4,11 +4,11 @@
  * server's confirmation is held by the SDK and sent right after it; before, 47–236 ms of it never arrived.
  */
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
-import { connectCall, disconnectCountingQueued } from './call.ts';
+import { connectCall } from './call.ts';
 import { FIXTURE_RATE, FIXTURES } from './fixture-files.ts';
 import { expect, test } from './fixtures.ts';
 import { tapSamples } from './page-probe.ts';
-import { readRecording } from './recordings.ts';
+import { expectEveryFrameRecorded, hangUpAndReadRecording } from './recordings.ts';
 
 /** The fixture at the wire rate (its content is below 6 kHz, so taking every third sample does not alias). */
 function sourceAtWireRate(): Float32Array {
@@ -86,14 +86,8 @@ test('speech that starts as the microphone opens reaches the server with ≤ 20 
   const { errorCode } = await connectCall(page, server, { agent: 'loopback', options: { maxBufferedAmountMs: 5000 } });
   expect(errorCode).toBeUndefined();
   await page.waitForTimeout(1500);
-  const { input } = await page.evaluate(() => window.__probe.stopTaps());
-  const queuedAtHangUp = await disconnectCountingQueued(page);
-  const { droppedFrames, framesSent, framesCaptured } = await page.evaluate(() => ({
-    ...window.voiceClient!.stats.transport,
-    framesCaptured: window.voiceClient!.stats.framesCaptured,
-  }));
-  const sessionId = await page.evaluate(() => window.voiceClient!.sessionId);
-  const { sidecar, wav } = await readRecording(recordDir, sessionId!);
+  const call = await hangUpAndReadRecording(page, recordDir);
+  const { input, framesCaptured, framesSent, queuedAtHangUp, dropped, sidecar, wav } = call;
   const source = sourceAtWireRate();
   const recorded = wav.samples;
   const sourceStart = firstAbove(source, 0.05);
@@ -103,13 +97,11 @@ test('speech that starts as the microphone opens reaches the server with ≤ 20 
   console.log(
     `start of speech: ${missingMs.toFixed(1)} ms of the chirp's start (from the device's first sample) never reached ` +
       `the recording (${browserMissingMs.toFixed(1)} ms never reached the microphone's source node); frames captured ` +
-      `${framesCaptured}, sent ${framesSent}, recorded ${sidecar.frames}, queued at the hang-up ${queuedAtHangUp}; dropped ${JSON.stringify(droppedFrames)}`,
+      `${framesCaptured}, sent ${framesSent}, recorded ${sidecar.frames}, queued at the hang-up ${queuedAtHangUp}; dropped ${JSON.stringify(dropped)}`,
   );
   // What the SDK is answerable for, exactly: every frame the capture worklet delivered, the ones from before the
   // confirmation included, was sent and recorded.
-  expect(droppedFrames.notConnected + droppedFrames.reconnectOverflow + droppedFrames.backpressure).toBe(0);
-  expect(framesSent + queuedAtHangUp).toBe(framesCaptured);
-  expect(sidecar.frames).toBe(framesSent);
+  expectEveryFrameRecorded(call);
   // From the fake device's own start: what the browser loses before the microphone's first buffer reaches the
   // capture worklet counts too. The chirp's start must be in the recording.
   // The browser's own share, before any node of the SDK could take the audio, is not counted beyond the bound.
