@@ -24,6 +24,8 @@ export interface TapRecording {
   startFrame: number;
   /** Float32 samples, base64 (a JSON array of numbers would be ten times larger and slower to pass out). */
   base64: string;
+  /** Context frame at which the tap's processor received `markTap()`'s message; -1 if none came. */
+  markFrame: number;
 }
 
 /** Decodes a tap's samples (Node side). */
@@ -60,6 +62,11 @@ declare global {
       /** Starts recording the mic source and the playback output of the newest live context; `stop()` returns both. */
       startTaps(seconds: number): Promise<void>;
       stopTaps(): Promise<{ input: TapRecording; output: TapRecording }>;
+      /**
+       * Posts a message to the output tap's processor, which notes the frame it arrives at: a control for the
+       * engine's main-thread-to-worklet latency, posted right after the SDK posts its own message.
+       */
+      markTap(): void;
     };
   }
 }
@@ -144,7 +151,9 @@ export function installProbe(): void {
   const tapSource = `
     class Tap extends AudioWorkletProcessor {
       constructor(options) { super(); this.buf = new Float32Array(options.processorOptions.capacity); this.n = 0; this.start = -1;
-        this.port.onmessage = () => this.port.postMessage({ startFrame: this.start, samples: this.buf.subarray(0, this.n) }); }
+        this.mark = -1;
+        this.port.onmessage = (e) => { if (e.data === 'mark') this.mark = currentFrame;
+          else this.port.postMessage({ startFrame: this.start, samples: this.buf.subarray(0, this.n), markFrame: this.mark }); }; }
       process(inputs) {
         const ch = inputs[0] && inputs[0][0];
         if (this.start < 0) this.start = currentFrame;
@@ -221,11 +230,12 @@ export function installProbe(): void {
       if (!taps) throw new Error('taps not started');
       const read = (node: AudioWorkletNode) =>
         new Promise<TapRecording>((resolve) => {
-          node.port.onmessage = (event: MessageEvent<{ startFrame: number; samples: Float32Array }>) => {
+          node.port.onmessage = (event: MessageEvent<{ startFrame: number; samples: Float32Array; markFrame: number }>) => {
             const bytes = new Uint8Array(event.data.samples.buffer, event.data.samples.byteOffset, event.data.samples.byteLength);
             let binary = '';
             for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-            resolve({ sampleRate: node.context.sampleRate, startFrame: event.data.startFrame, base64: btoa(binary) });
+            const { startFrame, markFrame } = event.data;
+            resolve({ sampleRate: node.context.sampleRate, startFrame, markFrame, base64: btoa(binary) });
           };
           node.port.postMessage('dump');
         });
@@ -235,6 +245,10 @@ export function installProbe(): void {
       taps.sink.disconnect();
       probe.taps = null;
       return { input, output };
+    },
+    markTap(): void {
+      if (!probe.taps) throw new Error('taps not started');
+      probe.taps.output.port.postMessage('mark');
     },
   };
   window.__probe = Object.assign(probe, api);
