@@ -279,9 +279,11 @@ export function bestCorrelation(
 
 /**
  * The share of `b`'s window [bStart, bEnd) that matches `a` piece by piece: each `segment`-sample piece gets its own
- * best lag within ±`drift` samples of the previous piece's (starting at `lag`), and counts when its coefficient
+ * best lag within ±`drift` samples of the last matched piece's (starting at `lag`), and counts when its coefficient
  * reaches `threshold`. A time-stretching jitter buffer plays the source up to 15 % faster or slower for a while,
- * which moves the lag during one utterance: one lag for the whole window would call that a mismatch.
+ * which moves the lag during one utterance: one lag for the whole window would call that a mismatch. A concealed
+ * underrun moves it at once, by up to the concealed time: with `reacquire`, the piece after one that did not match
+ * is searched within ±`reacquire` samples of the last matched piece's lag.
  */
 export function matchedShare(
   a: Float32Array,
@@ -289,14 +291,19 @@ export function matchedShare(
   bStart: number,
   bEnd: number,
   lag: number,
-  { segment, drift, threshold }: { segment: number; drift: number; threshold: number },
+  { segment, drift, threshold, reacquire }: { segment: number; drift: number; threshold: number; reacquire?: number },
 ): { share: number; worst: number; lagMoved: number; nccs: number[] } {
   const nccs: number[] = [];
   let at = lag;
+  let lastMatched = lag;
+  let lost = false;
   for (let start = bStart; start + segment <= bEnd; start += segment) {
-    const piece = bestCorrelation(a, b, start, start + segment, at - drift, at + drift, 2);
+    const [center, reach] = lost && reacquire ? [lastMatched, reacquire] : [at, drift];
+    const piece = bestCorrelation(a, b, start, start + segment, center - reach, center + reach, 2);
     nccs.push(piece.ncc);
     at = piece.lag;
+    lost = piece.ncc < threshold;
+    if (!lost) lastMatched = at;
   }
   const matched = nccs.filter((ncc) => ncc >= threshold).length;
   return { share: nccs.length ? matched / nccs.length : 0, worst: Math.min(1, ...nccs), lagMoved: at - lag, nccs };
