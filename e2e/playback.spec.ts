@@ -34,10 +34,14 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   // 40 ms pieces, each within ±8 ms of the previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured
   // on a Firefox echo played 9 % fast (its mock clock runs slow, so the queue grew and was given back): 96 % of the
   // pieces at ≥ 0.9, median 0.999 (50 ms / ±10 ms: 91 %; 20 ms / ±5 ms lost the lag).
+  // After a piece that did not match, the next is searched within ±150 ms of the last lag that did: an underrun's
+  // concealment moves the lag at once by what it concealed (Chromium at load: 66 ms in one underrun; the ±8 ms search
+  // lost the echo after it, 69 % matched).
   const pieces = matchedShare(input, output, played.start, played.end, match.lag, {
     segment: Math.round(sampleRate * 0.04),
     drift: Math.round(sampleRate * 0.008),
     threshold: 0.9,
+    reacquire: window_,
   });
   const result = {
     holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
@@ -65,9 +69,11 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   // most of it at 0.9. A piece that holds a splice of the time stretcher (two periods cross-faded into one) scores
   // lower at any one lag: on Firefox's echo played 15 % fast (its slow mock clock let the queue grow), 85–100 % of
   // the pieces were at ≥ 0.9 and the worst at 0.83–0.87, in runs on a quiet and a loaded machine.
-  // A concealed stretch (an underrun: a late frame at load) is not the source: it may take the one or two pieces it
-  // falls in below that (Chromium at load 6: 10 ms concealed, one piece at 0.68, 97 % of the pieces at ≥ 0.9).
-  expect(result.poor.length, `pieces below 0.7: ${result.poor.map((n) => n.toFixed(2))}`).toBeLessThanOrEqual(2 * result.underruns);
+  // A concealed stretch (an underrun: a late frame at load) is not the source: it may take below that the pieces it
+  // covers and the one or two it falls in at its ends (Chromium at load 6: 10 ms concealed, one piece at 0.68, 97 %
+  // of the pieces at ≥ 0.9; at load: 66 ms in 1 underrun, 4 pieces below 0.7 before the lag was searched again).
+  const concealable = 2 * result.underruns + Math.floor(result.concealedMs / 40);
+  expect(result.poor.length, `pieces below 0.7: ${result.poor.map((n) => n.toFixed(2))}`).toBeLessThanOrEqual(concealable);
   expect(result.matched).toBeGreaterThanOrEqual(0.75);
 });
 
@@ -111,6 +117,7 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
     segment: Math.round(sampleRate * 0.04),
     drift: Math.round(sampleRate * 0.008),
     threshold: 0.9,
+    reacquire: Math.round(sampleRate * 0.15),
   });
   const result = {
     holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
@@ -130,8 +137,12 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
       `${(result.matched * 100).toFixed(0)} % of the first 400 ms matched in 40 ms pieces; ${result.holes} hole(s) in the microphone's own audio`,
   );
   // The lag is only meaningful if the loopback audio is the microphone's: a clear correlation peak at one lag, or,
-  // where the buffer stretched or concealed, most of the head matched piece by piece around it.
-  if (result.ncc <= 0.9) expect(result.matched).toBeGreaterThanOrEqual(0.75);
+  // where the buffer stretched or concealed, most of the head matched piece by piece around it. A concealed
+  // stretch is not the source, and after one the pieces' lag has jumped: with underruns in the call, half the head
+  // must match (WebKit beside another engine: 3 underruns, 366 ms concealed, 7 of 10 pieces matched, one lag 0.76).
+  // Audio that is not the microphone's correlates near 0 at every lag.
+  expect(result.ncc).toBeGreaterThan(0.5);
+  if (result.ncc <= 0.9) expect(result.matched).toBeGreaterThanOrEqual(result.underruns ? 0.5 : 0.75);
   expect(result.latencyMs).toBeGreaterThan(0);
   expect(result.latencyMs).toBeLessThan(250);
 });
@@ -150,10 +161,15 @@ test(`interrupt() cuts the agent within a few ms, with a fade instead of a click
   const { callFrame, result } = await page.evaluate(async () => {
     const context = window.__probe.contexts[window.__probe.contexts.length - 1]!;
     const callFrame = Math.round(context.currentTime * context.sampleRate);
-    return { callFrame, result: await window.voiceClient!.interrupt() };
+    // interrupt() posts its flush synchronously; the mark, posted next through the same kind of port, shows when
+    // the engine delivers such a message to the audio thread.
+    const interrupted = window.voiceClient!.interrupt();
+    window.__probe.markTap();
+    return { callFrame, result: await interrupted };
   });
   await page.waitForTimeout(500);
   const taps = await page.evaluate(() => window.__probe.stopTaps());
+  const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
   await disconnectCall(page);
   const { input, output, sampleRate, origin } = alignTaps(taps.input, taps.output);
   // The turn starts with the echo's pre-roll: the quiet noise before the utterance.
@@ -185,8 +201,11 @@ test(`interrupt() cuts the agent within a few ms, with a fade instead of a click
   const heardSourceMs = ms(cutEnd - atEnd.lag - (played.start - atStart.lag));
   const after = output.subarray(Math.min(output.length, cutEnd + Math.round(sampleRate * 0.01)));
   const leftover = after.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+  if (taps.output.markFrame < 0) throw new Error('the output tap never received its mark');
   const result_ = {
     cutAfterCallMs: ms(cutEnd - (callFrame - origin)),
+    deliveredAfterCallMs: ms(taps.output.markFrame - callFrame),
+    cutAfterDeliveryMs: ms(cutEnd - (taps.output.markFrame - origin)),
     fadeMs: ms(cutEnd - fadeStart),
     gainBefore: gain(at(9), at(6)),
     gainLastMs: gain(at(1), cutEnd),
@@ -194,14 +213,22 @@ test(`interrupt() cuts the agent within a few ms, with a fade instead of a click
   console.log(
     `interrupt: reported ${result.playedMs.toFixed(1)} ms played / ${result.droppedMs.toFixed(0)} ms dropped; the output tap heard ` +
       `${heardSourceMs.toFixed(1)} ms of the source in ${heardMs.toFixed(1)} ms (delay ${ms(atStart.lag).toFixed(1)} → ${ms(atEnd.lag).toFixed(1)} ms); ` +
-      `silent ${result_.cutAfterCallMs.toFixed(1)} ms after the call, after a ${result_.fadeMs.toFixed(2)} ms fade ` +
-      `(gain ${result_.gainBefore.toFixed(2)} before it, ${result_.gainLastMs.toFixed(2)} in its last ms; echo NCC ${atStart.ncc.toFixed(3)} / ${atEnd.ncc.toFixed(3)})`,
+      `silent ${result_.cutAfterCallMs.toFixed(1)} ms after the call (the engine delivered a message to the audio thread ` +
+      `${result_.deliveredAfterCallMs.toFixed(1)} ms after it; silent ${result_.cutAfterDeliveryMs.toFixed(1)} ms after that), after a ${result_.fadeMs.toFixed(2)} ms fade ` +
+      `(gain ${result_.gainBefore.toFixed(2)} before it, ${result_.gainLastMs.toFixed(2)} in its last ms; echo NCC ${atStart.ncc.toFixed(3)} / ${atEnd.ncc.toFixed(3)}); ` +
+      `the jitter buffer played ${jitter?.shedMs} ms faster, ${jitter?.stretchedMs} ms slower, concealed ${jitter?.concealedMs} ms in ${jitter?.underruns} underrun(s)`,
   );
   expect(atStart.ncc).toBeGreaterThan(0.9);
   expect(atEnd.ncc).toBeGreaterThan(0.9);
   expect(Math.abs(result.playedMs - heardSourceMs)).toBeLessThan(25);
   expect(result.droppedMs).toBeGreaterThan(300);
-  expect(result_.cutAfterCallMs).toBeLessThan(25);
+  // The SDK's part: silent within a render quantum (≤ 2.9 ms at 44.1 kHz) plus the 4 ms fade of the flush reaching the
+  // audio thread, with one quantum to spare. Before it, the engine's own delivery of a port message, which the SDK
+  // cannot shorten: 3–4 ms in all three engines on a quiet machine, and at the load of two test lanes 30 ms in
+  // Firefox and 120 ms in WebKit (which failed a 25 ms bound on the whole). The whole is still bounded: nothing of
+  // the SDK's may sit between the call and its post (a deferred post lets the mark arrive first and fails here).
+  expect(result_.cutAfterDeliveryMs).toBeLessThan(10);
+  expect(result_.cutAfterCallMs).toBeLessThan(Math.max(25, result_.deliveredAfterCallMs + 10));
   // Unity gain until the fade, a fade of at most 5 ms (+ one 0.25 ms analysis step), nearly nothing in its last ms:
   // a hard cut would keep the gain at 1 to the end.
   expect(result_.gainBefore).toBeGreaterThan(0.8);
