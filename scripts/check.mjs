@@ -22,13 +22,8 @@ import path from 'node:path';
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
-/**
- * The engine steps `npm test` runs: every tier in Chromium and in Firefox. WebKit's two steps run with
- * `pnpm run test:engines` (`--engines firefox,webkit`): in `npm test` from an empty-cache clone its e2e failed twice
- * (interrupt()'s flush reached the worklet 126 ms late at load; WebKitWebDriver answered "unknown error" in the 30
- * cycles), both passing on a retry, which counts as failed (README, Browser support).
- */
-const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox', 'e2e-firefox']);
+/** The engine steps `npm test` runs: every tier in the three engines. */
+const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox', 'e2e-firefox', 'browser-webkit', 'e2e-webkit']);
 /** The order engine steps are started in: the longest first, so the lanes end close together. */
 const ENGINE_STEP_ORDER = ['e2e-webkit', 'e2e-firefox', 'browser-webkit', 'e2e', 'browser-firefox', 'browser'];
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
