@@ -11,8 +11,8 @@
 // The steps that are not an engine's run first, one after another; then the engine steps run LANES at a time, each
 // with its own demo port and Playwright output folder, its output kept in a log and printed when it ends.
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
-// WebKit WebProcess crash (in e2e: ENGINE_CRASH_MESSAGE, retried once by playwright.config.ts; in the browser tier:
-// a file whose run MiniBrowser logged as crashed, by scripts/vitest-per-file.mjs); any retry of another failure
+// WebKit WebProcess crash (in e2e: ENGINE_CRASH_MESSAGE, retried up to three times by playwright.config.ts; in the
+// browser tier: a file whose run MiniBrowser logged as crashed, by scripts/vitest-per-file.mjs); any retry of another failure
 // counts as a failure, and the summary prints the retries.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
