@@ -37,9 +37,10 @@ export interface JitterBufferOptions {
    */
   latenessQuantile: number;
   /**
-   * Stalls (arrivals far later than the quantile) that repeat within this many ms set the target: the highest of
-   * them is covered while two or more fall in the window. A single stall is ridden out and its delay given back.
-   * @default 60000
+   * Stalls (arrivals far later than the quantile) that repeat, each within this many ms of the one before, set the
+   * target: from the second on, it covers their mean until this long passes with none. A single stall is ridden
+   * out and its delay given back.
+   * @default 120000
    */
   peakWindowMs: number;
   /** Half-life of an arrival's lateness in the target, in ms of media received. @default 60000 */
@@ -85,7 +86,7 @@ export const JITTER_BUFFER_DEFAULTS: Readonly<JitterBufferOptions> = {
   marginMs: 10,
   headroom: 0.1,
   latenessQuantile: 0.998,
-  peakWindowMs: 60_000,
+  peakWindowMs: 120_000,
   latenessHalfLifeMs: 60_000,
   fadeMs: 4,
   turnGapMs: 300,
