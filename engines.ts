@@ -108,6 +108,8 @@ export function webkitCapabilities(args: string[] = webkitArgs()): Record<string
 
 /** The error WebKitWebDriver answers with after the WebProcess crashed: the one failure the runners retry. */
 export const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
+/** What MiniBrowser writes to the driver's output when the WebProcess crashes (scripts/vitest-per-file.mjs keeps a copy). */
+export const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
 
 /**
  * A free loopback port, found synchronously (a config file must know the WebDriver port before any async code

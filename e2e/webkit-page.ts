@@ -14,8 +14,12 @@
  * - `evaluate` sends the function's source, as Playwright does, and its argument and result as JSON that keeps
  *   undefined, NaN and ±Infinity.
  */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Disposable } from '@playwright/test';
 import {
+  ENGINE_CRASH_LOG,
   ENGINE_CRASH_MESSAGE,
   type EngineProcess,
   freePortSync,
@@ -46,12 +50,37 @@ class WebKitEngine {
   #proxies = new Map<string, Promise<InitProxy>>();
   /** The init scripts of the page being loaded (one page at a time), served by every proxy. */
   initScript = '';
+  /** The driver's output (MiniBrowser's included): where a WebProcess crash shows when the driver does not say it. */
+  readonly #driverLog = path.join(mkdtempSync(path.join(tmpdir(), 'e2e-webkit-')), 'driver.log');
 
   async #start(): Promise<string> {
     if (this.#driver) return this.#driver.url;
     this.#xvfb = await startXvfb();
-    this.#driver = await startWebKitDriver(freePortSync(), this.#xvfb.display, { compositing: false });
+    this.#driver = await startWebKitDriver(freePortSync(), this.#xvfb.display, { compositing: false, log: this.#driverLog });
     return this.#driver.url;
+  }
+
+  /** Where the driver's output ends now: `crashLoggedSince` looks only at what comes after. */
+  logMark(): number {
+    try {
+      return statSync(this.#driverLog).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Whether MiniBrowser logged a WebProcess crash after `mark`. If it did, the session is gone like after a crash the
+   * driver reports (the next page starts a new one).
+   */
+  crashLoggedSince(mark: number): boolean {
+    let text = '';
+    try {
+      text = readFileSync(this.#driverLog).subarray(mark).toString();
+    } catch {}
+    if (!text.includes(ENGINE_CRASH_LOG)) return false;
+    this.#session = undefined;
+    return true;
   }
 
   async call<T>(method: string, route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -112,6 +141,7 @@ class WebKitEngine {
     await this.#xvfb?.close();
     this.#driver = undefined;
     this.#xvfb = undefined;
+    rmSync(path.dirname(this.#driverLog), { recursive: true, force: true });
   }
 
   kill(): void {
@@ -239,28 +269,41 @@ class WebKitPage implements TestPage {
   async #run(body: string, arg: unknown): Promise<unknown> {
     if (this.#closed) throw new Error('the page is closed');
     const id = ++callCount;
+    const logMark = this.#engine.logMark();
     const result = await this.#engine
       .call<CallResult>('POST', this.#route('/execute/async'), { script: `${PAGE_PRELUDE}\n${body}`, args: [encodeArg(arg), id] })
       .catch((error: unknown) => {
         if (!String(error).includes(LOST_RESULT_MESSAGE) && !LOST_RESULT_BARE.test(String(error))) throw error;
-        return this.#readBack(id, error);
+        return this.#readBack(id, error, logMark);
       });
     this.#emit(result.console ?? [], result.url ?? this.#url);
     if (result.error !== undefined) throw new Error(`page error: ${result.error}`);
     return result.value === undefined ? undefined : decodeResult(result.value);
   }
 
-  /** The result of script `id`, kept in the page by `finish`; a crashed page throws the crash (EngineCrash). */
-  async #readBack(id: number, lost: unknown): Promise<CallResult> {
+  /**
+   * The result of script `id`, kept in the page by `finish`. A crashed page throws the crash (EngineCrash): as the
+   * driver reports it, or, where the driver answers only `unknown error` (the read-back too, once in the 30 cycles at
+   * load), as MiniBrowser logged it after `logMark`. Any other loss throws the driver's error.
+   */
+  async #readBack(id: number, lost: unknown, logMark: number): Promise<CallResult> {
     const until = Date.now() + READ_BACK_TIMEOUT_MS;
     while (Date.now() < until) {
-      const kept = await this.#engine.call<CallResult | null>('POST', this.#route('/execute/sync'), {
-        script: 'const kept = window.__e2eLastResult; return kept && kept.id === arguments[0] ? kept.answer : null;',
-        args: [id],
-      });
+      const kept = await this.#engine
+        .call<CallResult | null>('POST', this.#route('/execute/sync'), {
+          script: 'const kept = window.__e2eLastResult; return kept && kept.id === arguments[0] ? kept.answer : null;',
+          args: [id],
+        })
+        .catch((error: unknown) => {
+          if (error instanceof EngineCrash || !LOST_RESULT_BARE.test(String(error))) throw error;
+          return null;
+        });
       if (kept) {
         console.log(`webkit: WebKitWebDriver lost the result of a script (${String(lost)}); read back from the page`);
         return kept;
+      }
+      if (this.#engine.crashLoggedSince(logMark)) {
+        throw new EngineCrash(`${ENGINE_CRASH_MESSAGE}: MiniBrowser logged '${ENGINE_CRASH_LOG}' (the driver said: ${String(lost)})`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

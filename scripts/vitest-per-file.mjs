@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+/** Kept in step with engines.ts ENGINE_CRASH_LOG (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_LOG = 'WebProcess CRASHED';
 /** At ~4 % a start-up, a file of 8 start-ups crashes in about 1 run of 4: three reruns leave it 1 in 250 to fail. */
 const CRASH_RERUNS = 3;
