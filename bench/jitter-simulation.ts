@@ -6,6 +6,9 @@
  * - glitch: a run of output samples that are exactly 0 while the play position is inside a turn (source audio is
  *   never exactly 0, so every such run is silence the player made up: an underrun);
  * - click: an edge between such made-up silence and audio whose step |y[n] − y[n−1]| exceeds 0.06 full scale;
+ *   a lone exact 0 (audio on both sides) is judged by its distance from the line through its two neighbours
+ *   instead, since a cross-fade of two audio samples can pass through 0 exactly on a smooth slope (see
+ *   {@link SilenceEdges});
  * - added latency of a sample: when it played minus when the play-on-arrival queue played it on the same trace
  *   (the least any gapless player can do), sampled every 10 ms of speech;
  * - first audio: first sample of a turn played minus arrival of the turn's first chunk;
@@ -56,14 +59,11 @@ export function simulate(trace: Trace, player: Player): Run {
   const firstAudioMs: number[] = [];
   const out = new Float32Array(BLOCK);
   let next = 0;
-  let previous = 0;
-  let zeroBefore = true;
+  const edges = new SilenceEdges();
   let madeUpBefore = player.madeUpSamples ?? 0;
   let runLength = 0;
   let runStart = 0;
   const gaps: Array<[number, number]> = [];
-  let clicks = 0;
-  let maxEdgeStep = 0;
   let turn = 0;
   const endMs = trace.endMs + 60_000;
   /** A run of made-up output ended at play position `position`: a glitch if it was inside a turn. */
@@ -99,12 +99,7 @@ export function simulate(trace: Trace, player: Player): Run {
       const y = out[i]!;
       const madeUp = counted ? madeUpInBlock > 0 && (runLength > 0 || madeUpInBlock === BLOCK - i) : y === 0;
       if (counted && madeUp) madeUpInBlock--;
-      if ((y === 0) !== zeroBefore) {
-        const step = Math.abs(y - previous);
-        if (step > maxEdgeStep) maxEdgeStep = step;
-        if (step > CLICK_STEP) clicks++;
-        zeroBefore = y === 0;
-      }
+      edges.next(y);
       if (madeUp) {
         if (runLength === 0) runStart = t + i / 16;
         runLength++;
@@ -112,7 +107,6 @@ export function simulate(trace: Trace, player: Player): Run {
         endRun(before);
         runLength = 0;
       }
-      previous = y;
     }
     // First sample of each turn: when the play position first passes the turn's start.
     while (firstAudioMs.length < turns.length && turns[firstAudioMs.length]!.start < after) {
@@ -120,15 +114,75 @@ export function simulate(trace: Trace, player: Player): Run {
       firstAudioMs.push(t + Math.max(0, turns[k]!.start - before) / 16 - firstArrivalOf(trace, k));
     }
   }
+  edges.end();
   return {
     playTimes,
     glitchTimes,
     gaps,
-    clicks,
-    maxEdgeStep,
+    clicks: edges.clicks,
+    maxEdgeStep: edges.maxStep,
     firstAudioMs,
     lost: source.length - player.playedSamples - player.queuedSamples,
   };
+}
+
+/**
+ * The click detector, fed the output one sample at a time: the edges between exactly-0 output (made-up silence)
+ * and audio, each with its step; `clicks` counts those above CLICK_STEP. A lone 0 between two audio samples `a`
+ * and `b` is not silence a player made up but, as far as the ear goes, a sample of the waveform: a cross-fade of
+ * two audio samples passes through 0 exactly when their weighted sum cancels (an expand's fade weights are
+ * fractions such as 159/348 and 189/348, and 1007 × 189 = 1197 × 159). So its two edges get one step, its
+ * distance from the line through its neighbours, |a + b| / 2: ≈ 0 on a smooth zero-crossing, ≈ |a| for a
+ * one-sample dropout in audio. Runs of two or more zeros are judged edge by edge, |y[n] − y[n−1]|.
+ */
+export class SilenceEdges {
+  clicks = 0;
+  /** Largest step at an edge. */
+  maxStep = 0;
+  #previous = 0;
+  /** Inside a run of zeros (the output starts in silence). */
+  #zero = true;
+  /** Zeros in the current run. */
+  #run = 0;
+  /** The audio sample before the current run of zeros; NaN when it started in silence. */
+  #before = Number.NaN;
+
+  next(y: number): void {
+    if (y === 0) {
+      if (!this.#zero) {
+        this.#zero = true;
+        this.#run = 0;
+        this.#before = this.#previous;
+      }
+      this.#run++;
+    } else if (this.#zero) {
+      this.#zero = false;
+      if (this.#run === 1 && !Number.isNaN(this.#before)) {
+        const off = Math.abs(this.#before + y) / 2;
+        this.#edge(off);
+        this.#edge(off);
+      } else {
+        this.#intoRun();
+        this.#edge(Math.abs(y));
+      }
+    }
+    this.#previous = y;
+  }
+
+  /** The output has ended: the edge into a run of zeros still open counts as it is. */
+  end(): void {
+    if (this.#zero) this.#intoRun();
+    this.#before = Number.NaN;
+  }
+
+  #intoRun(): void {
+    if (!Number.isNaN(this.#before)) this.#edge(Math.abs(this.#before));
+  }
+
+  #edge(step: number): void {
+    if (step > this.maxStep) this.maxStep = step;
+    if (step > CLICK_STEP) this.clicks++;
+  }
 }
 
 const firstArrivalCache = new WeakMap<Trace, Float64Array>();

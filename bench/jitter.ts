@@ -81,7 +81,7 @@ Definitions (receiver clock simulated at 16 kHz in 1 ms blocks):
 - gap: a run of ≥ 2 ms of made-up output (silence, or a concealment for the new buffer, which counts its own) while the play position is inside a turn; gaps/min per minute of speech played after warm-up; gap time per 9 min of speech.
 - added latency: per 10 ms of speech after warm-up, when the player played it minus when play-on-arrival played it on the same trace.
 - delay: per 10 ms of speech after warm-up, when it played minus when it was sent. Where the source sends ahead of real time (TTS), it includes the wait for the speech before it, as for every player; where arrivals come in bursts (long tasks), play-on-arrival falls behind for good, so added latency alone would hide what every player lost.
-- click: an edge into or out of exactly-0 output with a step above 0.06 full scale. lost: samples received and never played.
+- click: an edge into or out of exactly-0 output with a step above 0.06 full scale (a lone 0 between two audio samples: its distance from the line through them, as a cross-fade can pass through 0 exactly). lost: samples received and never played.
 - faster / slower / concealed (new buffer only): source time skipped by playing faster, time added by playing slower, time concealed, as a share of the speech played.`;
 
 const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—');

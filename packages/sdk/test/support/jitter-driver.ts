@@ -3,6 +3,7 @@
  * per pull, and records for every output sample which received sample (if any) it came from. Timing is simulated
  * (no real clock), so runs are exact and repeatable.
  */
+import { SilenceEdges } from '../../../../bench/jitter-simulation.ts';
 import type { JitterBuffer } from '../../src/dsp/jitter-buffer.ts';
 import { seededRandom } from './signal.ts';
 
@@ -85,11 +86,13 @@ export function schedule(
   return arrivals;
 }
 
-/** Largest |y[n] − y[n−1]| where one side is made-up silence (exactly 0) and the other is audio. */
+/**
+ * Largest step at an edge between made-up silence (exactly 0) and audio, by the bench's rule (`SilenceEdges`: a
+ * lone 0 inside audio is judged against the line through its neighbours, as a cross-fade can pass through 0).
+ */
 export function maxEdgeStep(out: Float32Array): number {
-  let worst = 0;
-  for (let n = 1; n < out.length; n++) {
-    if ((out[n] === 0) !== (out[n - 1] === 0)) worst = Math.max(worst, Math.abs(out[n]! - out[n - 1]!));
-  }
-  return worst;
+  const edges = new SilenceEdges();
+  for (let n = 0; n < out.length; n++) edges.next(out[n]!);
+  edges.end();
+  return edges.maxStep;
 }
