@@ -155,7 +155,10 @@ test(`interrupt() cuts the agent within a few ms, with a fade instead of a click
   const page = await openPage({ mic: 'utteranceAfterNoise' });
   // pace=10: the echo arrives ten times faster than real time (like TTS), so all of it waits in the jitter buffer.
   expect((await connectCall(page, server, { agent: 'echo', agentQuery: { pace: '10' } })).errorCode).toBeUndefined();
-  await page.evaluate(() => window.__probe.startTaps(8));
+  // 20 s of room: a full tap stops recording, which looks like a hard cut. With 8 s, WebKit beside another engine
+  // once gave a recording that ended 13.5 ms before the call at full level, as a full tap does; the check after the
+  // taps are read says so if it happens again.
+  await page.evaluate(() => window.__probe.startTaps(20));
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'agentspeakingstart'), undefined, { timeout: 15_000 });
   await page.waitForTimeout(400);
   const { callFrame, result } = await page.evaluate(async () => {
@@ -172,6 +175,7 @@ test(`interrupt() cuts the agent within a few ms, with a fade instead of a click
   const jitter = await page.evaluate(() => window.voiceClient!.stats.jitterBuffer);
   await disconnectCall(page);
   const { input, output, sampleRate, origin } = alignTaps(taps.input, taps.output);
+  if (callFrame - origin >= output.length - Math.round(sampleRate * 0.1)) throw new Error('the output tap was full before the call');
   // The turn starts with the echo's pre-roll: the quiet noise before the utterance.
   const played = activeSpan(output, sampleRate, -55);
   const speechIn = activeSpan(input, sampleRate, -40);
