@@ -7,6 +7,23 @@ import { expect, test, WAV_MIC } from './fixtures.ts';
 import { activeSpan, bestCorrelation, findHoles, matchedShare, rms } from './signals.ts';
 import { alignTaps } from './taps.ts';
 
+/**
+ * How the echo and the loopback are matched piece by piece (`matchedShare`). 40 ms pieces, each within ±8 ms of the
+ * previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured on a Firefox echo played 9 % fast (its
+ * mock clock runs slow, so the queue grew and was given back): 96 % of the pieces at ≥ 0.9, median 0.999 (50 ms /
+ * ±10 ms: 91 %; 20 ms / ±5 ms lost the lag). After a piece that did not match, the next is searched within ±150 ms
+ * of the last lag that did: an underrun's concealment moves the lag at once by what it concealed (Chromium at load:
+ * 66 ms in one underrun; the ±8 ms search lost the echo after it, 69 % matched).
+ */
+function pieceOptions(sampleRate: number) {
+  return {
+    segment: Math.round(sampleRate * 0.04),
+    drift: Math.round(sampleRate * 0.008),
+    threshold: 0.9,
+    reacquire: Math.round(sampleRate * 0.15),
+  };
+}
+
 test(`the echo agent plays the utterance back: the played audio matches the source (cross-correlation ≥ 0.9 at one lag, or piece by piece where the buffer stretched)${WAV_MIC}`, async ({
   startServer,
   openPage,
@@ -31,18 +48,7 @@ test(`the echo agent plays the utterance back: the played audio matches the sour
   const guess = played.start - spoken.start;
   const window_ = Math.round(sampleRate * 0.15);
   const match = bestCorrelation(input, output, played.start, played.end, guess - window_, guess + window_, 4);
-  // 40 ms pieces, each within ±8 ms of the previous piece's lag: at the stretcher's 15 % a piece moves 6 ms. Measured
-  // on a Firefox echo played 9 % fast (its mock clock runs slow, so the queue grew and was given back): 96 % of the
-  // pieces at ≥ 0.9, median 0.999 (50 ms / ±10 ms: 91 %; 20 ms / ±5 ms lost the lag).
-  // After a piece that did not match, the next is searched within ±150 ms of the last lag that did: an underrun's
-  // concealment moves the lag at once by what it concealed (Chromium at load: 66 ms in one underrun; the ±8 ms search
-  // lost the echo after it, 69 % matched).
-  const pieces = matchedShare(input, output, played.start, played.end, match.lag, {
-    segment: Math.round(sampleRate * 0.04),
-    drift: Math.round(sampleRate * 0.008),
-    threshold: 0.9,
-    reacquire: window_,
-  });
+  const pieces = matchedShare(input, output, played.start, played.end, match.lag, pieceOptions(sampleRate));
   const result = {
     holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
     ncc: match.ncc,
@@ -111,14 +117,9 @@ test(`the loopback agent: mic-to-speaker pipeline latency measured in the page (
     Math.round(sampleRate * 0.5),
     4,
   );
-  // The same head in 40 ms pieces, each within ±8 ms of the last: where the buffer stretched or concealed in it,
+  // The same head in pieces (pieceOptions): where the buffer stretched or concealed in it,
   // no one lag fits all of it (Firefox at load: one lag 0.74, the pieces 1 underrun and 12 ms concealed apart).
-  const pieces = matchedShare(input, output, played.start, head, match.lag, {
-    segment: Math.round(sampleRate * 0.04),
-    drift: Math.round(sampleRate * 0.008),
-    threshold: 0.9,
-    reacquire: Math.round(sampleRate * 0.15),
-  });
+  const pieces = matchedShare(input, output, played.start, head, match.lag, pieceOptions(sampleRate));
   const result = {
     holes: findHoles(input, sampleRate, spoken.start + 400, spoken.end - 400).length,
     latencyMs: (match.lag / sampleRate) * 1000,

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from '@playwright/test';
+import { DEFAULT_FRAME_SAMPLES } from '@savants/voice/dsp';
 import { WIRE_SAMPLE_RATE } from '@savants/voice/protocol';
 import type { RecordingSidecar } from '@savants/voice-server';
 import { disconnectCountingQueued } from './call.ts';
@@ -27,7 +28,7 @@ export async function readRecording(
 /**
  * Ends a one-session call whose microphone was tapped (`startTaps` or `armInputTap`) and reads what the server
  * recorded of it: the tap; `recordingStart`, the context time of the recording's first sample (its first frame's end
- * less 319 samples); the frames still waiting out backpressure at the hang-up; the transport's counters for the whole
+ * less one frame but a sample); the frames still waiting out backpressure at the hang-up; the transport's counters for the whole
  * session; and the recording.
  */
 export async function hangUpAndReadRecording(page: TestPage, dir: string) {
@@ -42,7 +43,7 @@ export async function hangUpAndReadRecording(page: TestPage, dir: string) {
   }));
   if (!sessionId) throw new Error('the server sent no sessionId');
   const { sidecar, wav } = await readRecording(dir, sessionId);
-  const recordingStart = (firstFrameEnd ?? Number.NaN) - (320 - 1) / WIRE_SAMPLE_RATE;
+  const recordingStart = (firstFrameEnd ?? Number.NaN) - (DEFAULT_FRAME_SAMPLES - 1) / WIRE_SAMPLE_RATE;
   return { input, recordingStart, queuedAtHangUp, framesSent, framesCaptured, dropped, sidecar, wav };
 }
 

@@ -7,7 +7,7 @@
 //   node scripts/check.mjs --skip e2e
 //   node scripts/check.mjs --engines firefox,webkit   only the browser and e2e steps of those engines
 //   node scripts/check.mjs --lanes 1      engine steps one after another (default: LANES at a time)
-// Without --engines, the engine steps are DEFAULT_ENGINE_STEPS (what `npm test` and CI run).
+// Without --engines, every engine step runs (what `npm test` and CI run): both tiers in Chromium, Firefox and WebKit.
 // The steps that are not an engine's run first, one after another; then the engine steps run LANES at a time, each
 // with its own demo port and Playwright output folder, its output kept in a log and printed when it ends.
 // Browser steps run with a time limit (a frozen engine must not stall the run). The one failure retried is the
@@ -22,8 +22,6 @@ import path from 'node:path';
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 /** Kept in step with engines.ts (a .ts file this plain-node script cannot import). */
 const ENGINE_CRASH_MESSAGE = 'session deleted because of page crash or hang';
-/** The engine steps `npm test` runs: every tier in the three engines. */
-const DEFAULT_ENGINE_STEPS = new Set(['browser', 'e2e', 'browser-firefox', 'e2e-firefox', 'browser-webkit', 'e2e-webkit']);
 /** The order engine steps are started in: the longest first, so the lanes end close together. */
 const ENGINE_STEP_ORDER = ['e2e-webkit', 'e2e-firefox', 'browser-webkit', 'e2e', 'browser-firefox', 'browser'];
 /** A browser step that runs longer than this has frozen: it is killed and fails. */
@@ -266,10 +264,7 @@ function record(step, res, seconds) {
 }
 
 const selected = steps.filter(
-  (step) =>
-    !((only && !only.has(step.name)) || skip.has(step.name)) &&
-    !(engines && !(step.engine && engines.has(step.engine))) &&
-    !(!engines && step.engine && !DEFAULT_ENGINE_STEPS.has(step.name)),
+  (step) => !((only && !only.has(step.name)) || skip.has(step.name)) && !(engines && !(step.engine && engines.has(step.engine))),
 );
 for (const step of selected.filter((s) => !s.engine)) {
   console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
