@@ -13,7 +13,7 @@ import { JitterRing } from './jitter-ring.ts';
 import { JitterTarget } from './jitter-target.ts';
 import { INT16_SCALE } from './pcm.ts';
 import { PlayoutSpeed } from './playout-speed.ts';
-import { TimeStretcher } from './time-stretcher.ts';
+import { SPEED_ONE, TimeStretcher } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 // In order: the states before PLAYING are silent.
@@ -130,7 +130,7 @@ export class JitterBuffer {
     this.#clockMs = nowMs;
     const steady = this.#state === PLAYING && !this.#dry.active && this.#options.timeStretch;
     this.#speed.steer(steady, this.#target, this.playedSamples, this.queuedSamples, length, nowMs);
-    this.#stretcher.desired = this.#speed.desired;
+    this.#stretcher.desiredStretch = this.#speed.desiredStretch;
     for (let i = 0; i < length; i++) {
       this.#render(out, i);
       if (this.#speaking && ++this.#quiet >= this.#turnGapSamples) this.#stopSpeaking();
@@ -186,7 +186,7 @@ export class JitterBuffer {
   #noteArrival(length: number, position: number): void {
     const target = this.#target;
     target.arrive(length, this.#state === IDLE, position);
-    this.#stretcher.credit -= target.driftMs * SAMPLES_PER_MS;
+    this.#stretcher.credit -= target.driftMs * SAMPLES_PER_MS * SPEED_ONE;
     const arrivalMs = target.arrivalMs;
     if (this.#state === IDLE) {
       this.#state = WAITING;

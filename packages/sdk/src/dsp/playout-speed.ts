@@ -4,7 +4,7 @@
  */
 import { JITTER_BUFFER_RATE } from './jitter-buffer-options.ts';
 import type { JitterTarget } from './jitter-target.ts';
-import { MAX_STRETCH } from './time-stretcher.ts';
+import { MAX_STRETCH, SPEED_ONE } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 /** "Not reached": a large Smi (below V8's largest, 2^30 − 1), so the fields stay small integers; short in the bundle. */
@@ -37,15 +37,15 @@ const LOW_WATER_MIN = 160;
  * Integers in, a field out (V8 boxes doubles across calls it does not inline). Allocates nothing.
  */
 export class PlayoutSpeed {
-  /** The speed to ask for. */
-  desired = 1;
+  /** The change of speed to ask for, as the stretcher's `desiredStretch` (1 / SPEED_ONE units). */
+  desiredStretch = 0;
   #elapsed = 0;
   #least = NO_MINIMUM;
   #leastBefore = NO_MINIMUM;
   #givingBack = false;
 
   /**
-   * Sets {@link desired} for the pull of `length` samples at `nowMs` (whole ms: an integer across the call),
+   * Sets {@link desiredStretch} for the pull of `length` samples at `nowMs` (whole ms: an integer across the call),
    * `played` and `queued` the buffer's positions; `steady`: playing a turn with time stretch on (anything else
    * starts afresh, at 1). A field out, not a return value: V8 boxes a double returned by a call it does not inline.
    */
@@ -55,7 +55,7 @@ export class PlayoutSpeed {
       this.#elapsed = 0;
       this.#least = this.#leastBefore = NO_MINIMUM;
       this.#givingBack = false;
-      this.desired = 1;
+      this.desiredStretch = 0;
       return;
     }
     // In samples, integers when the clock is whole ms (as the worklet's is): the target, and the delay of the
@@ -77,6 +77,6 @@ export class PlayoutSpeed {
     // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
     const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
     const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
-    this.desired = 1 + MAX_STRETCH * (faster / FULL_AT - slower / lowWater);
+    this.desiredStretch = Math.round(MAX_STRETCH * SPEED_ONE * (faster / FULL_AT - slower / lowWater));
   }
 }

@@ -9,10 +9,14 @@ import { INT16_SCALE } from './pcm.ts';
 import { bestPeriod, MATCH_LENGTH, MAX_PERIOD } from './pitch-period.ts';
 import { PlayedHistory } from './played-history.ts';
 
-/** Largest stretch: the speed stays within 1 ± 0.15. */
+/**
+ * Stretches (speed − 1) are integers, in units of 1 / SPEED_ONE (15 000: 15 % faster): the planning runs in every
+ * JIT tier, and V8 boxes (allocates) a fractional double in unoptimised code, while small integers stay unboxed.
+ */
+export const SPEED_ONE = 100_000;
+/** Largest stretch: the speed stays within 1 ± 0.15 (STRETCH in units of 1 / SPEED_ONE). */
 export const MAX_STRETCH = 0.15;
-/** Output samples for the speed to ramp by MAX_STRETCH (250 ms): no audible jump in tempo. */
-const RAMP_SAMPLES = 4000;
+const STRETCH = 15_000;
 /** A plain copy segment: 2 ms, so a change of plan waits at most that long. */
 const COPY = 32;
 /** Concealment segment: 2 ms. */
@@ -28,9 +32,10 @@ const SILENT_SPEED = 2;
 const SEGMENT = 1024;
 
 /**
- * Turns the queue (a `JitterRing`) into output one segment at a time. `desired` is the speed asked for (1.1: play
- * 10 % faster); the actual `speed` follows it at most MAX_STRETCH per 250 ms and stays within 1 ± MAX_STRETCH.
- * The difference accrues as a credit of samples; once it reaches a pitch period, the next segment is an
+ * Turns the queue (a `JitterRing`) into output one segment at a time. `desiredStretch` is the change of speed asked
+ * for, in units of 1 / SPEED_ONE (10 000: play 10 % faster); the actual `stretch` follows it at most MAX_STRETCH per
+ * 250 ms and stays within ± MAX_STRETCH. The difference accrues as a credit of samples (× SPEED_ONE); once it
+ * reaches a pitch period, the next segment is an
  * *accelerate* (two periods cross-faded into one, consuming 2P, playing P) or an *expand* (one period cross-faded
  * with the period before it, playing P, consuming 0). Periods come from `bestPeriod`, so the waveform is
  * continuous and the pitch unchanged; in silence any 5 ms is a period, and accelerating silence goes up to 2×.
@@ -56,10 +61,10 @@ export class TimeStretcher {
   readonly #concealment = new Concealment(this.#history.samples);
   #concealing = false;
   readonly #silenceInt16: number;
-  /** Asked-for speed; `speed` ramps towards it. Numbers from the start (see the playback worklet). */
-  desired = 1;
-  speed = 1;
-  /** Samples to play faster (positive) or slower than the source, settled by accelerates and expands. */
+  /** Asked-for speed − 1, in units of 1 / SPEED_ONE; `stretch` ramps towards it. */
+  desiredStretch = 0;
+  stretch = 0;
+  /** Samples (× SPEED_ONE) to play faster (positive) or slower than the source, settled by accelerates and expands. */
   credit = 0;
   #silentSegment = false;
   fasterSamples = 0;
@@ -92,27 +97,29 @@ export class TimeStretcher {
   }
 
   /**
-   * Plans the next segment from `ring` (not empty). `stretch`: whether speed changes are allowed now (false in a
+   * Plans the next segment from `ring` (not empty). `stretching`: whether speed changes are allowed now (false in a
    * flush's fade, for instance: then the speed snaps to 1).
    */
-  plan(ring: JitterRing, stretch: boolean): void {
+  plan(ring: JitterRing, stretching: boolean): void {
     const produced = this.#length;
-    if (stretch) {
-      const step = (MAX_STRETCH * produced) / RAMP_SAMPLES;
-      const wanted = Math.min(1 + MAX_STRETCH, Math.max(1 - MAX_STRETCH, this.desired));
-      this.speed = wanted > this.speed ? Math.min(wanted, this.speed + step) : Math.max(wanted, this.speed - step);
-      const rate = this.#silentSegment && wanted > 1 ? SILENT_SPEED - 1 : this.speed - 1;
-      this.credit = Math.min(2 * MAX_PERIOD, Math.max(-2 * MAX_PERIOD, this.credit + rate * produced));
+    if (stretching) {
+      // STRETCH per 4000 output samples (250 ms): no audible jump in tempo. 15 000 / 4000 is 15 / 4.
+      const step = (15 * produced) >> 2;
+      const wanted = Math.min(STRETCH, Math.max(-STRETCH, this.desiredStretch));
+      this.stretch = wanted > this.stretch ? Math.min(wanted, this.stretch + step) : Math.max(wanted, this.stretch - step);
+      const rate = this.#silentSegment && wanted > 0 ? (SILENT_SPEED - 1) * SPEED_ONE : this.stretch;
+      const bound = 2 * MAX_PERIOD * SPEED_ONE;
+      this.credit = Math.min(bound, Math.max(-bound, this.credit + rate * produced));
     } else {
-      this.speed = 1;
+      this.stretch = 0;
       this.credit = 0;
     }
     this.#read = 0;
     const queued = ring.queued;
-    // The credit is settled here, in the one hot method: doubles touched in rarely run code are boxed (allocated).
+    const period = SILENT_PERIOD * SPEED_ONE;
     if (this.#concealing) this.#reenter(ring);
-    else if (this.credit >= SILENT_PERIOD && queued >= ACCELERATE_LOOKAHEAD) this.credit -= this.#accelerate(ring);
-    else if (this.credit <= -SILENT_PERIOD && queued >= MAX_PERIOD) this.credit += this.#expand(ring);
+    else if (this.credit >= period && queued >= ACCELERATE_LOOKAHEAD) this.credit -= this.#accelerate(ring) * SPEED_ONE;
+    else if (this.credit <= -period && queued >= MAX_PERIOD) this.credit += this.#expand(ring) * SPEED_ONE;
     else this.#copySegment(ring, Math.min(COPY, queued), false);
   }
 
@@ -138,7 +145,7 @@ export class TimeStretcher {
     this.#concealment.mute();
     this.#length = this.#read = this.#ratio = 0;
     this.credit = 0;
-    this.speed = this.desired = 1;
+    this.stretch = this.desiredStretch = 0;
   }
 
   /** Cuts the current segment to `keep` more output samples; returns the source samples that will not be heard. */

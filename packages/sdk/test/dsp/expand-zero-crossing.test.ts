@@ -10,7 +10,7 @@ import { type Player, SilenceEdges, simulate } from '../../../../bench/jitter-si
 import type { Trace } from '../../../../bench/traces.ts';
 import { JitterRing } from '../../src/dsp/jitter-ring.ts';
 import { INT16_SCALE } from '../../src/dsp/pcm.ts';
-import { TimeStretcher } from '../../src/dsp/time-stretcher.ts';
+import { SPEED_ONE, TimeStretcher } from '../../src/dsp/time-stretcher.ts';
 
 // Above 144, so twice the period is out of the search (288) and the odd period itself is found.
 const PERIOD = 151;
@@ -46,7 +46,7 @@ class Stretching implements Player {
   pull(out: Float32Array, length: number): void {
     for (let i = 0; i < length; i++) {
       if (this.stretcher.pending === 0 && this.ring.queued > 0) {
-        this.stretcher.desired = 0.85;
+        this.stretcher.desiredStretch = -0.15 * SPEED_ONE;
         const slower = this.stretcher.slowerSamples;
         this.stretcher.plan(this.ring, true);
         if (this.stretcher.slowerSamples > slower) this.expands.push(this.ring.played);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CONCEALMENT_SAMPLES } from '../../src/dsp/concealment.ts';
 import { JitterRing } from '../../src/dsp/jitter-ring.ts';
 import { INT16_SCALE } from '../../src/dsp/pcm.ts';
-import { MAX_STRETCH, TimeStretcher } from '../../src/dsp/time-stretcher.ts';
+import { MAX_STRETCH, SPEED_ONE, TimeStretcher } from '../../src/dsp/time-stretcher.ts';
 
 const RATE = 16_000;
 const one = new Float32Array(1);
@@ -53,11 +53,11 @@ function stretch(signal: Int16Array, desired: number | ((n: number) => number)) 
   const out: number[] = [];
   const speeds: number[] = [];
   while (ring.queued > 0 || stretcher.pending > 0) {
-    stretcher.desired = typeof desired === 'number' ? desired : desired(out.length);
+    stretcher.desiredStretch = Math.round(SPEED_ONE * ((typeof desired === 'number' ? desired : desired(out.length)) - 1));
     if (stretcher.pending === 0) stretcher.plan(ring, true);
     stretcher.write(one, 0);
     out.push(one[0]!);
-    speeds.push(stretcher.speed);
+    speeds.push(1 + stretcher.stretch / SPEED_ONE);
   }
   return { out: Float32Array.from(out), speeds, stretcher, ring };
 }

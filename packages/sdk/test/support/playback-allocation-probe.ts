@@ -74,7 +74,7 @@ function timeStretcher(): Workload {
     steps: 5_000,
     step: () => {
       if (t % 1000 < 900 && ring.queued < 1600) ring.push(chunks[k++ % chunks.length]!);
-      stretcher.desired = Math.floor(t / 300) % 2 ? 0.85 : 1.15;
+      stretcher.desiredStretch = Math.floor(t / 300) % 2 ? -15_000 : 15_000; // 0.85× or 1.15×
       for (let n = 0; n < 16; n++) {
         if (stretcher.pending === 0) {
           if (ring.queued > 0) stretcher.plan(ring, true);
