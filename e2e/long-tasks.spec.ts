@@ -86,7 +86,13 @@ test('continuous agent audio through main-thread long tasks of 100–500 ms ever
     const after = samples.filter((s) => s.at >= task.end && s.at < next);
     const excess = (s: Sample) => s.queuedMs - s.targetMs;
     // The first sample from which the delay stays within NEAR_MS of the target for HOLD_MS (or until the next task).
-    const back = after.find((s) => after.filter((t) => t.at >= s.at && t.at < s.at + HOLD_MS).every((t) => excess(t) <= NEAR_MS));
+    const holds = (list: Sample[], s: Sample) =>
+      list.filter((t) => t.at >= s.at && t.at < s.at + HOLD_MS).every((t) => excess(t) <= NEAR_MS);
+    const back = after.find((s) => holds(after, s));
+    // Reporting only: the same criterion on the second before the task (a whole hold inside it). The tone comes in
+    // 20 ms frames, so the queue is a saw tooth 20 ms high, and the buffer gives delay back only beyond 20 ms of
+    // excess (PlayoutSpeed): a steady state that fails this criterion says the criterion, not the task, fails.
+    const steadyBefore = before.some((s) => s.at <= task.start - HOLD_MS && holds(before, s));
     return {
       taskMs: Math.round(task.end - task.start),
       targetBefore: before.at(-1)?.targetMs ?? Number.NaN,
@@ -100,6 +106,7 @@ test('continuous agent audio through main-thread long tasks of 100–500 ms ever
       concealedMs: (after.at(-1)?.concealedMs ?? 0) - (before.at(-1)?.concealedMs ?? 0),
       minExcess: Math.min(...after.map(excess)),
       targetMax: Math.max(...after.map((s) => s.targetMs)),
+      steadyBefore,
       // The least queued (the 20 ms frames make the queue a saw tooth) in the window's last 500 ms, against the target
       // before the first task.
       floorVsStartMs: Math.min(...after.filter((s) => s.at >= next - 500).map((s) => s.queuedMs)) - startTargetMs,
@@ -109,9 +116,12 @@ test('continuous agent audio through main-thread long tasks of 100–500 ms ever
   for (const r of results) {
     const met = r.backAfterS <= GOAL_S;
     console.log(
-      `long task ${r.taskMs} ms: delay beyond the target up to ${r.peakExcess} ms after it (${r.excessBefore} before), back within ${NEAR_MS} ms of it after ${Number.isFinite(r.backAfterS) ? `${r.backAfterS.toFixed(2)} s` : `more than the ${r.windowS.toFixed(1)} s to the next task`}${met ? '' : ` (goal ≤ ${GOAL_S} s: NOT MET)`}; target ${r.targetBefore} → ${r.targetAfter} ms (max ${r.targetMax}); ${r.underruns} underrun(s), ${r.concealedMs} ms concealed; lowest ${r.minExcess} ms against the target; least queued in the last 0.5 s ${r.floorVsStartMs} ms above the ${startTargetMs} ms target before the first task`,
+      `long task ${r.taskMs} ms: delay beyond the target up to ${r.peakExcess} ms after it (${r.excessBefore} before), back within ${NEAR_MS} ms of it after ${Number.isFinite(r.backAfterS) ? `${r.backAfterS.toFixed(2)} s` : `more than the ${r.windowS.toFixed(1)} s to the next task`}${met ? '' : ` (goal ≤ ${GOAL_S} s: NOT MET)`}; target ${r.targetBefore} → ${r.targetAfter} ms (max ${r.targetMax}); ${r.underruns} underrun(s), ${r.concealedMs} ms concealed; lowest ${r.minExcess} ms against the target; the second before it ${r.steadyBefore ? 'met' : 'did not meet'} the same criterion; least queued in the last 0.5 s ${r.floorVsStartMs} ms above the ${startTargetMs} ms target before the first task`,
     );
   }
+  console.log(
+    `the criterion (every sample within ${NEAR_MS} ms above the target for ${HOLD_MS} ms) was not met in the second before ${results.filter((r) => !r.steadyBefore).length} of ${results.length} long tasks`,
+  );
   const underruns = last.underruns - first.underruns;
   const concealedMs = last.concealedMs - first.concealedMs;
   console.log(
