@@ -34,12 +34,25 @@ interface Row {
   clicks: number;
   lost: number;
   stats?: JitterBufferStats;
+  /** The same counted from a later time (see {@link printTable}'s `alsoFromMs`). */
+  later?: { gaps: number; gapSeconds: number; speechMinutes: number; p95: number };
 }
 
-function measure(trace: Trace, reference: Run, player: Player, warmupMs: number): Row {
+function measure(trace: Trace, reference: Run, player: Player, warmupMs: number, alsoFromMs?: number): Row {
   const run = simulate(trace, player);
   const s = summarise(trace, run, reference, warmupMs);
   const gaps = run.gaps.filter(([t]) => t >= warmupMs);
+  let later: Row['later'];
+  if (alsoFromMs !== undefined) {
+    const l = summarise(trace, run, reference, alsoFromMs);
+    const lateGaps = run.gaps.filter(([t]) => t >= alsoFromMs);
+    later = {
+      gaps: lateGaps.length,
+      gapSeconds: lateGaps.reduce((a, [, ms]) => a + ms, 0) / 1000,
+      speechMinutes: l.speechMinutes,
+      p95: l.latencyP95,
+    };
+  }
   let stats: JitterBufferStats | undefined;
   if (player instanceof JitterBuffer) {
     stats = zeroJitterStats();
@@ -56,18 +69,24 @@ function measure(trace: Trace, reference: Run, player: Player, warmupMs: number)
     clicks: s.clicks,
     lost: s.lost,
     stats,
+    later,
   };
 }
 
-/** One family's table: every player on `traces`, counted from `warmupMs` on. */
-export function printTable(traces: Trace[], warmupMs: number): void {
+/**
+ * One family's table: every player on `traces`, counted from `warmupMs` on. With `alsoFromMs`, a last column gives
+ * the gaps per minute, gap time and mean p95 counted from that time instead (a table without warm-up beside the
+ * warm-up the other tables use).
+ */
+export function printTable(traces: Trace[], warmupMs: number, alsoFromMs?: number): void {
   const references = traces.map((trace) => simulate(trace, new PrebufferQueue(0)));
+  const extra = alsoFromMs === undefined ? '' : ` from ${alsoFromMs / 1000} s on: gaps/min, gap s per 9 min, p95 ms |`;
   console.log(
-    '| player | gaps ≥ 2 ms /min (worst seed) | gap time s per 9 min | added latency p50 / p95 ms (worst seed p95) | delay p50 / p95 ms (play − send) | clicks | lost | faster / slower / concealed |',
+    `| player | gaps ≥ 2 ms /min (worst seed) | gap time s per 9 min | added latency p50 / p95 ms (worst seed p95) | delay p50 / p95 ms (play − send) | clicks | lost | faster / slower / concealed |${extra}`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`|---|---|---|---|---|---|---|---|${extra ? '---|' : ''}`);
   for (const player of players) {
-    const rows = traces.map((trace, i) => measure(trace, references[i]!, player.create(), warmupMs));
+    const rows = traces.map((trace, i) => measure(trace, references[i]!, player.create(), warmupMs, alsoFromMs));
     const mean = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
     const worst = (f: (r: Row) => number) => Math.max(...rows.map(f));
     const sum = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0);
@@ -79,6 +98,12 @@ export function printTable(traces: Trace[], warmupMs: number): void {
           return `${pc((s) => s.shedMs)} / ${pc((s) => s.stretchedMs)} / ${pc((s) => s.concealedMs)}`;
         })()
       : '';
+    const later = rows[0]!.later
+      ? (() => {
+          const minutes = sum((r) => r.later!.speechMinutes);
+          return ` ${fmt(sum((r) => r.later!.gaps) / minutes, 2)}, ${fmt((sum((r) => r.later!.gapSeconds) * 9) / minutes, 1)}, ${fmt(mean((r) => r.later!.p95))} |`;
+        })()
+      : '';
     console.log(
       `| ${player.name} | ${fmt(
         mean((r) => r.gapsPerMinute),
@@ -88,7 +113,7 @@ export function printTable(traces: Trace[], warmupMs: number): void {
         2,
       )}) | ${fmt((sum((r) => r.gapSeconds) * 9) / speech, 1)} | ${fmt(
         mean((r) => r.p50),
-      )} / ${fmt(mean((r) => r.p95))} (${fmt(worst((r) => r.p95))}) | ${fmt(mean((r) => r.delayP50))} / ${fmt(mean((r) => r.delayP95))} | ${sum((r) => r.clicks)} | ${sum((r) => r.lost)} | ${stretch} |`,
+      )} / ${fmt(mean((r) => r.p95))} (${fmt(worst((r) => r.p95))}) | ${fmt(mean((r) => r.delayP50))} / ${fmt(mean((r) => r.delayP95))} | ${sum((r) => r.clicks)} | ${sum((r) => r.lost)} | ${stretch} |${later}`,
     );
   }
 }

@@ -4,12 +4,14 @@
  * adaptive reference (`adaptive-reference.ts`), play-on-arrival and fixed 60/120/250 ms prebuffers.
  *
  * Seeds are split: the buffer's constants were tuned on TUNING_SEEDS only; the tables report HELD_OUT_SEEDS
- * unless `--tuning` is given. `--wav` also writes the listening aid (`bench/out/`, ignored by git).
+ * unless `--tuning` is given. Then the same players on an independently designed trace family
+ * (`jitter-independent.ts`; `--no-independent` skips it). `--wav` also writes the listening aid (`bench/out/`, ignored by git).
  * Quality figures are properties of the algorithms on a simulated clock (the same on any machine); the CPU table
  * is measured.
  * @module
  */
 import { Resampler } from '../packages/sdk/src/dsp/index.ts';
+import { runIndependent } from './jitter-independent.ts';
 import { listeningAid } from './jitter-listening.ts';
 import { recovery } from './jitter-recovery.ts';
 import { driftMs, type Player, simulate } from './jitter-simulation.ts';
@@ -84,6 +86,7 @@ export function run(): void {
     console.log(`\n${family.label}. Goal: ${family.goal}.`);
     printTable(traces, WARMUP_MS);
   }
+  if (!process.argv.includes('--no-independent')) runIndependent();
   drift();
   recovery(seeds);
   cpu();
