@@ -4,34 +4,24 @@
  * adaptive reference (`adaptive-reference.ts`), play-on-arrival and fixed 60/120/250 ms prebuffers.
  *
  * Seeds are split: the buffer's constants were tuned on TUNING_SEEDS only; the tables report HELD_OUT_SEEDS
- * unless `--tuning` is given. `--wav` also writes the listening aid (`bench/out/`, ignored by git).
+ * unless `--tuning` is given. Then the same players on an independently designed trace family
+ * (`jitter-independent.ts`; `--no-independent` skips it). `--wav` also writes the listening aid (`bench/out/`, ignored by git).
  * Quality figures are properties of the algorithms on a simulated clock (the same on any machine); the CPU table
  * is measured.
  * @module
  */
-import { JitterBuffer, type JitterBufferStats, Resampler, zeroJitterStats } from '../packages/sdk/src/dsp/index.ts';
-import { AdaptiveReference } from './adaptive-reference.ts';
-import { JitterBufferV1 } from './jitter-buffer-v1.ts';
+import { Resampler } from '../packages/sdk/src/dsp/index.ts';
+import { runIndependent } from './jitter-independent.ts';
 import { listeningAid } from './jitter-listening.ts';
 import { recovery } from './jitter-recovery.ts';
-import { driftMs, type Player, type Run, simulate, summarise } from './jitter-simulation.ts';
-import { PrebufferQueue } from './prebuffer-queue.ts';
+import { driftMs, type Player, simulate } from './jitter-simulation.ts';
+import { fmt, players, printTable } from './jitter-table.ts';
 import { generateStream, generateTrace, type Trace, type TraceSpec } from './traces.ts';
 
 const WARMUP_MS = 30_000;
 export const TUNING_SEEDS = [1, 2, 3];
 export const HELD_OUT_SEEDS = [101, 102, 103];
 const MINUTES = 6;
-
-export const players: Array<{ name: string; create: () => Player }> = [
-  { name: 'time-stretching buffer (new)', create: () => new JitterBuffer() },
-  { name: 'buffer before (v1, baseline)', create: () => new JitterBufferV1() },
-  { name: 'plain adaptive reference', create: () => new AdaptiveReference() },
-  { name: 'play on arrival', create: () => new PrebufferQueue(0) },
-  { name: 'prebuffer 60 ms', create: () => new PrebufferQueue(60) },
-  { name: 'prebuffer 120 ms', create: () => new PrebufferQueue(120) },
-  { name: 'prebuffer 250 ms', create: () => new PrebufferQueue(250) },
-];
 
 interface Family {
   label: string;
@@ -84,44 +74,6 @@ Definitions (receiver clock simulated at 16 kHz in 1 ms blocks):
 - click: an edge into or out of exactly-0 output with a step above 0.06 full scale (a lone 0 between two audio samples: its distance from the line through them, as a cross-fade can pass through 0 exactly). lost: samples received and never played.
 - faster / slower / concealed (new buffer only): source time skipped by playing faster, time added by playing slower, time concealed, as a share of the speech played.`;
 
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
-
-interface Row {
-  gapsPerMinute: number;
-  gapSeconds: number;
-  speechMinutes: number;
-  p50: number;
-  p95: number;
-  delayP50: number;
-  delayP95: number;
-  clicks: number;
-  lost: number;
-  stats?: JitterBufferStats;
-}
-
-function measure(trace: Trace, reference: Run, player: Player): Row {
-  const run = simulate(trace, player);
-  const s = summarise(trace, run, reference, WARMUP_MS);
-  const gaps = run.gaps.filter(([t]) => t >= WARMUP_MS);
-  let stats: JitterBufferStats | undefined;
-  if (player instanceof JitterBuffer) {
-    stats = zeroJitterStats();
-    player.readStats(stats);
-  }
-  return {
-    gapsPerMinute: gaps.length / s.speechMinutes,
-    gapSeconds: gaps.reduce((a, [, ms]) => a + ms, 0) / 1000,
-    speechMinutes: s.speechMinutes,
-    p50: s.latencyP50,
-    p95: s.latencyP95,
-    delayP50: s.delayP50,
-    delayP95: s.delayP95,
-    clicks: s.clicks,
-    lost: s.lost,
-    stats,
-  };
-}
-
 export function run(): void {
   const tuning = process.argv.includes('--tuning');
   const seeds = tuning ? TUNING_SEEDS : HELD_OUT_SEEDS;
@@ -131,38 +83,10 @@ export function run(): void {
   );
   for (const family of families) {
     const traces = seeds.map(family.trace);
-    const references = traces.map((trace) => simulate(trace, new PrebufferQueue(0)));
     console.log(`\n${family.label}. Goal: ${family.goal}.`);
-    console.log(
-      '| player | gaps ≥ 2 ms /min (worst seed) | gap time s per 9 min | added latency p50 / p95 ms (worst seed p95) | delay p50 / p95 ms (play − send) | clicks | lost | faster / slower / concealed |',
-    );
-    console.log('|---|---|---|---|---|---|---|---|');
-    for (const player of players) {
-      const rows = traces.map((trace, i) => measure(trace, references[i]!, player.create()));
-      const mean = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
-      const worst = (f: (r: Row) => number) => Math.max(...rows.map(f));
-      const sum = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0);
-      const speech = sum((r) => r.speechMinutes);
-      const stretch = rows[0]!.stats
-        ? (() => {
-            const ms = speech * 60_000;
-            const pc = (f: (s: JitterBufferStats) => number) => `${((100 * sum((r) => f(r.stats!))) / ms).toFixed(2)} %`;
-            return `${pc((s) => s.shedMs)} / ${pc((s) => s.stretchedMs)} / ${pc((s) => s.concealedMs)}`;
-          })()
-        : '';
-      console.log(
-        `| ${player.name} | ${fmt(
-          mean((r) => r.gapsPerMinute),
-          2,
-        )} (${fmt(
-          worst((r) => r.gapsPerMinute),
-          2,
-        )}) | ${fmt((sum((r) => r.gapSeconds) * 9) / speech, 1)} | ${fmt(
-          mean((r) => r.p50),
-        )} / ${fmt(mean((r) => r.p95))} (${fmt(worst((r) => r.p95))}) | ${fmt(mean((r) => r.delayP50))} / ${fmt(mean((r) => r.delayP95))} | ${sum((r) => r.clicks)} | ${sum((r) => r.lost)} | ${stretch} |`,
-      );
-    }
+    printTable(traces, WARMUP_MS);
   }
+  if (!process.argv.includes('--no-independent')) runIndependent();
   drift();
   recovery(seeds);
   cpu();

@@ -238,8 +238,8 @@ const WAVE = (() => {
   return table;
 })();
 
-/** A sentence of `seconds` of syllables, then `pauseSeconds` of near-silence. */
-function synthesiseSentence(random: () => number, seconds: number, pauseSeconds: number): Int16Array {
+/** A sentence of `seconds` of syllables, then `pauseSeconds` of near-silence (also the independent traces' speech). */
+export function synthesiseSentence(random: () => number, seconds: number, pauseSeconds: number): Int16Array {
   const voicedEnd = Math.round(seconds * RATE);
   const out = new Int16Array(voicedEnd + Math.round(pauseSeconds * RATE));
   let i = 0;
