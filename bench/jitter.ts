@@ -66,11 +66,11 @@ export const families: Family[] = [
   },
 ];
 
-const HEADER = `Traces (bench/traces.ts): turns of synthetic speech (voiced syllables, f0 100–220 Hz, 30–120 ms gaps; 1–3 sentences of 1.5–6 s) with 1.5–5 s user turns between them (the long-task family: one continuous stream of 20 ms frames); sender clock −100…+100 ppm; network model of the reference server (packages/server/src/network-model.ts). ${MINUTES} min per trace; warm-up ${WARMUP_MS / 1000} s.
+const HEADER = `Traces (bench/traces.ts): turns of synthetic speech (voiced syllables, f0 100–220 Hz, 30–120 ms gaps; 1–3 sentences of 1.5–6 s) with 1.5–5 s user turns between them (the long-task family: one continuous stream of 20 ms frames); sender clock −100…+100 ppm; network model of the reference server (packages/server/src/network-model.ts). ${MINUTES} min per trace. The tables count the whole call (a call's first turn, before any lateness is known, is heard too); their last column counts from ${WARMUP_MS / 1000} s on (the warm-up these tables used to leave out).
 Definitions (receiver clock simulated at 16 kHz in 1 ms blocks):
-- gap: a run of ≥ 2 ms of made-up output (silence, or a concealment for the new buffer, which counts its own) while the play position is inside a turn; gaps/min per minute of speech played after warm-up; gap time per 9 min of speech.
-- added latency: per 10 ms of speech after warm-up, when the player played it minus when play-on-arrival played it on the same trace.
-- delay: per 10 ms of speech after warm-up, when it played minus when it was sent. Where the source sends ahead of real time (TTS), it includes the wait for the speech before it, as for every player; where arrivals come in bursts (long tasks), play-on-arrival falls behind for good, so added latency alone would hide what every player lost.
+- gap: a run of ≥ 2 ms of made-up output (silence, or a concealment for the new buffer, which counts its own) while the play position is inside a turn; gaps/min per minute of speech played; gap time per 9 min of speech.
+- added latency: per 10 ms of speech, when the player played it minus when play-on-arrival played it on the same trace.
+- delay: per 10 ms of speech, when it played minus when it was sent. Where the source sends ahead of real time (TTS), it includes the wait for the speech before it, as for every player; where arrivals come in bursts (long tasks), play-on-arrival falls behind for good, so added latency alone would hide what every player lost.
 - click: an edge into or out of exactly-0 output with a step above 0.06 full scale (a lone 0 between two audio samples: its distance from the line through them, as a cross-fade can pass through 0 exactly). lost: samples received and never played.
 - faster / slower / concealed (new buffer only): source time skipped by playing faster, time added by playing slower, time concealed, as a share of the speech played.`;
 
@@ -84,7 +84,7 @@ export function run(): void {
   for (const family of families) {
     const traces = seeds.map(family.trace);
     console.log(`\n${family.label}. Goal: ${family.goal}.`);
-    printTable(traces, WARMUP_MS);
+    printTable(traces, 0, WARMUP_MS);
   }
   if (!process.argv.includes('--no-independent')) runIndependent();
   drift();
