@@ -19,13 +19,7 @@ const FULL_AT = 1600;
 /** Least-queue window bounds: 300 ms – 2 s, otherwise two of the source's largest chunks. */
 const WINDOW_MIN = 4800;
 const WINDOW_MAX = 32_000;
-/**
- * Low water (where slowing down starts): the target, at least 10 ms. At half the target (as before) the queue kept
- * only what a stall leaves of it, and a target raised by the lateness just learned (a call's first turn) was
- * reached only through a gap: whole calls on the tuning seeds of both trace models, Wi-Fi 1.34 → 1.19 and 2.47 →
- * 1.61 gaps/min, mobile 1.42 → 1.19 and 2.04 → 1.40, slow TTS 30.9 → 17.7 s of gaps per 9 min, for p95 latency
- * +5 ms (mobile of the independent model: +26 ms) and p50 +7 to +285 ms (the most where a slow source is met).
- */
+/** Low water (where slowing down starts): half the target, at least 10 ms. */
 const LOW_WATER_MIN = 160;
 
 /**
@@ -36,8 +30,8 @@ const LOW_WATER_MIN = 160;
  *   target (at least a 10 ms cushion): how much of the queue was never needed.
  * Only when both exceed 20 ms is delay given back (up to 15 % faster, full at 100 ms of excess, until 5 ms are
  * left): a source ahead of real time fills the queue without being late, and a slow one is late with a short
- * queue, and neither is excess. When the queue falls under low water (the target, at least 10 ms) it asks
- * for up to 15 % slower (full at half the target), so the queue lasts until the late chunk comes, and a
+ * queue, and neither is excess. When the queue falls under low water (half the target, at least 10 ms) it asks
+ * for up to 15 % slower (full at a quarter of the target), so the queue lasts until the late chunk comes, and a
  * source slower than real time (TTS at 0.9×) is met half way instead of running dry.
  *
  * Integers in, a field out (V8 boxes doubles across calls it does not inline). Allocates nothing.
@@ -79,7 +73,7 @@ export class PlayoutSpeed {
     const least = Math.min(this.#least, this.#leastBefore);
     const excess = Math.min(delay - targetSamples, least - Math.max(CUSHION, targetSamples));
     this.#givingBack = excess > (this.#givingBack ? STOP_BELOW : START_ABOVE);
-    const lowWater = Math.max(LOW_WATER_MIN, targetSamples);
+    const lowWater = Math.max(LOW_WATER_MIN, targetSamples >> 1);
     // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
     const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
     const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
