@@ -4,9 +4,10 @@
  * buffer was never tuned against stand beside the figures on the tuned-on generators' held-out seeds.
  *
  * Its seeds (INDEPENDENT_SEEDS) are used nowhere else: nothing was tuned on them. The model itself was written before
- * any figure on it was seen; since then one change (the playout speed's low water) was chosen on its TUNING seeds
- * (INDEPENDENT_TUNING_SEEDS, `bench/jitter-tune.ts`) as well as on the server model's. Traces are 3 minutes of agent
- * speech each, and every second of them counts (no warm-up): a call's first stall is heard too.
+ * any figure on it was seen; since then two changes were tried on its TUNING seeds (INDEPENDENT_TUNING_SEEDS,
+ * `bench/jitter-tune.ts`) as well as on the server model's, and neither is in the buffer (they cost latency in
+ * WebKit end to end). Traces are 3 minutes of agent speech each, and every second of them counts (no warm-up): a
+ * call's first stall is heard too.
  * @module
  */
 import { generateIndependentTrace, type IndependentSpec } from './independent-traces.ts';
@@ -51,7 +52,7 @@ export const INDEPENDENT_FAMILIES: Array<{ label: string; goal: string; spec: Om
 
 export function runIndependent(): void {
   console.log(
-    `\n## Independent held-out traces (bench/independent-traces.ts): another network and sender model, seeds ${INDEPENDENT_SEEDS.join(', ')}, never tuned on (one change was chosen on the model's tuning seeds ${INDEPENDENT_TUNING_SEEDS.join(', ')}: the playout speed's low water). ${SPEECH_MINUTES} min of agent speech per seed, 20 % barge-ins (the sender stops mid-turn; no client flush is simulated), 20/40/60/100/200 ms frames per turn (network families). No warm-up: every gap counts. Its jitter is a standard deviation (the server model's J is a scale whose std is 0.6 J), and the mobile stalls (200–800 ms) and bad states are guesses: the issue gives neither.`,
+    `\n## Independent held-out traces (bench/independent-traces.ts): another network and sender model, seeds ${INDEPENDENT_SEEDS.join(', ')}, never tuned on (changes were tried on the model's tuning seeds ${INDEPENDENT_TUNING_SEEDS.join(', ')}; none is in the buffer). ${SPEECH_MINUTES} min of agent speech per seed, 20 % barge-ins (the sender stops mid-turn; no client flush is simulated), 20/40/60/100/200 ms frames per turn (network families). No warm-up: every gap counts. Its jitter is a standard deviation (the server model's J is a scale whose std is 0.6 J), and the mobile stalls (200–800 ms) and bad states are guesses: the issue gives neither.`,
   );
   for (const family of INDEPENDENT_FAMILIES) {
     const traces = INDEPENDENT_SEEDS.map((seed) => generateIndependentTrace({ ...family.spec, seed, speechMinutes: SPEECH_MINUTES }));
