@@ -1,8 +1,8 @@
 /**
  * A second network model for the jitter-buffer benchmark, written from issue 10's words alone ("5 / 30 / 50 ms
  * jitter", "200–500 ms stalls every ~30 s", "stalls every ~10 s") and built differently from the reference
- * server's model (`packages/server/src/network-model.ts`, whose traces the buffer was tuned on). Only the PRNG is
- * shared. One TCP connection: in-order delivery, never before the chunk sent before it.
+ * server's model (`packages/server/src/network-model.ts`, whose traces the buffer was tuned on). Only the PRNG (and its
+ * normal deviate) is shared. One TCP connection: in-order delivery, never before the chunk sent before it.
  *
  * The one-way delay of a chunk is the sum of
  * - base + serialisation on a bottleneck link (a chunk waits for the one before it to leave);
@@ -22,7 +22,7 @@
  * Every constant not in the issue's text is a guess, named as such below.
  * @module
  */
-import { createRandom } from '../packages/server/src/network-model.ts';
+import { createRandom, gaussian } from '../packages/server/src/network-model.ts';
 
 export type IndependentNetworkName = 'lan' | 'wifi' | 'mobile';
 
@@ -195,10 +195,4 @@ export function createIndependentNetwork(profile: IndependentNetworkProfile, see
       return at;
     },
   };
-}
-
-/** Standard normal deviate (Box–Muller). */
-function gaussian(random: () => number): number {
-  const u = 1 - random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

@@ -19,7 +19,7 @@
  * - Sender clock: −100…+100 ppm against the receiver's, drawn per seed.
  * @module
  */
-import { createRandom } from '../packages/server/src/network-model.ts';
+import { createRandom, gaussian } from '../packages/server/src/network-model.ts';
 import { createIndependentNetwork, INDEPENDENT_NETWORKS, type IndependentNetworkName, type NetworkEvent } from './independent-network.ts';
 import { synthesiseSentence, type Trace, type TraceChunk } from './traces.ts';
 
@@ -202,9 +202,4 @@ function concat(parts: Int16Array[]): Int16Array {
     offset += p.length;
   }
   return out;
-}
-
-function gaussian(random: () => number): number {
-  const u = 1 - random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

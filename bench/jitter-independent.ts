@@ -12,15 +12,12 @@
  */
 import { generateIndependentTrace, type IndependentSpec } from './independent-traces.ts';
 import { describeTraces, diagnose } from './jitter-independent-diagnosis.ts';
-import { printTable } from './jitter-table.ts';
+import { printTable, WARMUP_MS } from './jitter-table.ts';
 
 export const INDEPENDENT_SEEDS = [201, 202, 203];
 /** Seeds of this model that `bench/jitter-tune.ts` may use; never reported here. */
 export const INDEPENDENT_TUNING_SEEDS = [301, 302, 303];
 export const SPEECH_MINUTES = 3;
-const WARMUP_MS = 0;
-/** The other tables' warm-up: a second set of figures counted from there, to compare like with like. */
-const TUNED_WARMUP_MS = 30_000;
 
 export const INDEPENDENT_FAMILIES: Array<{ label: string; goal: string; spec: Omit<IndependentSpec, 'seed' | 'speechMinutes'> }> = [
   {
@@ -58,7 +55,7 @@ export function runIndependent(): void {
     const traces = INDEPENDENT_SEEDS.map((seed) => generateIndependentTrace({ ...family.spec, seed, speechMinutes: SPEECH_MINUTES }));
     console.log(`\n${family.label}. Goal: ${family.goal}.`);
     console.log(describeTraces(traces));
-    printTable(traces, WARMUP_MS, TUNED_WARMUP_MS);
-    for (const line of diagnose(traces, TUNED_WARMUP_MS)) console.log(line);
+    printTable(traces, 0, WARMUP_MS);
+    for (const line of diagnose(traces, WARMUP_MS)) console.log(line);
   }
 }

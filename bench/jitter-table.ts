@@ -21,6 +21,9 @@ export const players: Array<{ name: string; create: () => Player }> = [
   { name: 'prebuffer 250 ms', create: () => new PrebufferQueue(250) },
 ];
 
+/** The warm-up the tables used to leave out, ms: their last column still counts from here (a call's first turns). */
+export const WARMUP_MS = 30_000;
+
 export const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 interface Row {

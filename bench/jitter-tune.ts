@@ -11,10 +11,10 @@ import { generateIndependentTrace } from './independent-traces.ts';
 import { families, TUNING_SEEDS } from './jitter.ts';
 import { INDEPENDENT_FAMILIES, INDEPENDENT_TUNING_SEEDS, SPEECH_MINUTES } from './jitter-independent.ts';
 import { simulate, summarise } from './jitter-simulation.ts';
+import { WARMUP_MS } from './jitter-table.ts';
 import { PrebufferQueue } from './prebuffer-queue.ts';
 import type { Trace } from './traces.ts';
 
-const FIRST_MS = 30_000;
 const options = JSON.parse(process.argv[2] ?? '{}');
 const wanted = process.argv.slice(3).map(Number);
 const sets: Array<{ label: string; traces: () => Trace[] }> = [
@@ -39,7 +39,7 @@ for (const [index, set] of sets.entries()) {
     const run = simulate(trace, new JitterBuffer(options));
     const s = summarise(trace, run, reference, 0);
     gaps += run.gaps.length;
-    early += run.gaps.filter(([t]) => t < FIRST_MS).length;
+    early += run.gaps.filter(([t]) => t < WARMUP_MS).length;
     gapMs += run.gaps.reduce((a, [, ms]) => a + ms, 0);
     minutes += s.speechMinutes;
     p50 += s.latencyP50 / traces.length;

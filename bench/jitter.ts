@@ -15,10 +15,9 @@ import { runIndependent } from './jitter-independent.ts';
 import { listeningAid } from './jitter-listening.ts';
 import { recovery } from './jitter-recovery.ts';
 import { driftMs, type Player, simulate } from './jitter-simulation.ts';
-import { fmt, players, printTable } from './jitter-table.ts';
+import { fmt, players, printTable, WARMUP_MS } from './jitter-table.ts';
 import { generateStream, generateTrace, type Trace, type TraceSpec } from './traces.ts';
 
-const WARMUP_MS = 30_000;
 export const TUNING_SEEDS = [1, 2, 3];
 export const HELD_OUT_SEEDS = [101, 102, 103];
 const MINUTES = 6;

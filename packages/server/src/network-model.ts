@@ -102,7 +102,7 @@ function uniform(random: () => number, [min, max]: readonly [number, number]): n
 }
 
 /** Standard normal deviate (Box–Muller; one of the pair is enough here). */
-function gaussian(random: () => number): number {
+export function gaussian(random: () => number): number {
   const u = 1 - random(); // (0, 1]: log(0) would be -Infinity
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

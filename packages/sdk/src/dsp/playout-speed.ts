@@ -4,7 +4,7 @@
  */
 import { JITTER_BUFFER_RATE } from './jitter-buffer-options.ts';
 import type { JitterTarget } from './jitter-target.ts';
-import { MAX_STRETCH, SPEED_ONE } from './time-stretcher.ts';
+import { STRETCH } from './time-stretcher.ts';
 
 const SAMPLES_PER_MS = JITTER_BUFFER_RATE / 1000;
 /** "Not reached": a large Smi (below V8's largest, 2^30 − 1), so the fields stay small integers; short in the bundle. */
@@ -77,6 +77,6 @@ export class PlayoutSpeed {
     // Integer selects, then one formula that always runs: a branch taken rarely would run unoptimised and box.
     const faster = this.#givingBack ? Math.min(FULL_AT, excess) : 0;
     const slower = !this.#givingBack && queued < lowWater ? Math.min(lowWater, 2 * (lowWater - queued)) : 0;
-    this.desiredStretch = Math.round(MAX_STRETCH * SPEED_ONE * (faster / FULL_AT - slower / lowWater));
+    this.desiredStretch = Math.round(STRETCH * (faster / FULL_AT - slower / lowWater));
   }
 }

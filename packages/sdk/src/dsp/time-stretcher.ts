@@ -14,9 +14,10 @@ import { PlayedHistory } from './played-history.ts';
  * JIT tier, and V8 boxes (allocates) a fractional double in unoptimised code, while small integers stay unboxed.
  */
 export const SPEED_ONE = 100_000;
-/** Largest stretch: the speed stays within 1 ± 0.15 (STRETCH in units of 1 / SPEED_ONE). */
+/** Largest stretch: the speed stays within 1 ± 0.15. */
 export const MAX_STRETCH = 0.15;
-const STRETCH = 15_000;
+/** MAX_STRETCH in units of 1 / SPEED_ONE: 15 000 (exactly: 0.15 × 100 000 rounds to it). */
+export const STRETCH = MAX_STRETCH * SPEED_ONE;
 /** A plain copy segment: 2 ms, so a change of plan waits at most that long. */
 const COPY = 32;
 /** Concealment segment: 2 ms. */
